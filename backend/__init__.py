@@ -1,0 +1,1 @@
+"""ContactPoint: a national directory of who works with which child."""

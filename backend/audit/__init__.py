@@ -1,0 +1,1 @@
+"""Writing and verifying the hash-chained audit log."""

@@ -1,0 +1,63 @@
+"""The only way an audit event is written. The hash chain is filled in by the database.
+
+The event names ids and fields, never the values disclosed: the audit log must not
+become a second copy of the directory.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+_INSERT = text(
+    "INSERT INTO audit_event (actor_user_id, actor_client_id, actor_organisation_id,"
+    " actor_roles, action, subject_child_id, subject_user_id, outcome, client_address,"
+    " request_id, detail)"
+    " VALUES (:actor_user_id, :actor_client_id, :actor_organisation_id, :actor_roles,"
+    " :action, :subject_child_id, :subject_user_id, :outcome, :client_address,"
+    " :request_id, CAST(:detail AS jsonb))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acted, from where, in which request."""
+
+    user_id: uuid.UUID | None = None
+    client_id: uuid.UUID | None = None
+    organisation_id: int | None = None
+    roles: tuple[str, ...] = ()
+    client_address: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    action: str
+    outcome: str = "OK"
+    subject_child_id: int | None = None
+    subject_user_id: uuid.UUID | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+async def record(conn: AsyncConnection, actor: Actor, entry: AuditEntry) -> None:
+    """Append one event on `conn` (inside the caller's transaction, if it has one)."""
+    await conn.execute(
+        _INSERT,
+        {
+            "actor_user_id": actor.user_id,
+            "actor_client_id": actor.client_id,
+            "actor_organisation_id": actor.organisation_id,
+            "actor_roles": list(actor.roles),
+            "action": entry.action,
+            "subject_child_id": entry.subject_child_id,
+            "subject_user_id": entry.subject_user_id,
+            "outcome": entry.outcome,
+            "client_address": actor.client_address,
+            "request_id": actor.request_id,
+            "detail": json.dumps(entry.detail, separators=(",", ":"), default=str),
+        },
+    )

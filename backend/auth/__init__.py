@@ -1,0 +1,1 @@
+"""Who the caller is: passwords, second factors, sessions and partner tokens."""

@@ -1,0 +1,1 @@
+"""The `contactpoint` console script."""

@@ -1,0 +1,124 @@
+"""What each `contactpoint` subcommand does. Arguments are already parsed and typed."""
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from backend.cli.database import app_engine, check_reachable, database_url
+from backend.errors import SetupError
+from backend.settings import get_settings
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from backend.web.app import create_app
+
+    settings = get_settings()
+    if settings.database_url:
+        asyncio.run(check_reachable(settings.database_url))
+    app = create_app(settings=settings, upgrade=True)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"ContactPoint on http://{host}:{port}/ (GraphQL at /graphql)", file=sys.stderr)
+    # No access log: GET query strings can carry search criteria, which are personal data.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+    return 0
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    from backend.db import migrate
+
+    with database_url(get_settings()) as url:
+        asyncio.run(check_reachable(url))
+        asyncio.run(migrate.upgrade(url))
+    print("database is at the newest schema")
+    return 0
+
+
+def _progress(phase: str, done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    end = "\n" if done >= total else ""
+    print(
+        f"\r{phase:<14} [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}",
+        end=end,
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _print_credentials(credentials: list, path: str | None) -> None:  # type: ignore[type-arg]
+    print("Demo sign-ins (email / password / TOTP secret / organisation / roles):")
+    for cred in credentials:
+        print(
+            f"  {cred.email}  {cred.password}  {cred.totp_secret}  "
+            f"{cred.organisation_code}  {','.join(cred.roles)}"
+        )
+    if path:
+        Path(path).write_text(json.dumps([c.as_json() for c in credentials], indent=2) + "\n")
+        print(f"written to {path}")
+
+
+def demo_data(args: argparse.Namespace) -> int:
+    from backend.db import migrate
+    from backend.demo.loader import directory_child_count, load_demo_data
+    from backend.demo.users import demo_credentials
+
+    if args.credentials:
+        target = Path(args.credentials).resolve()
+        if not target.parent.is_dir():
+            raise SetupError(f"--credentials: folder {target.parent} does not exist")
+
+    async def run(url: str) -> int:
+        await check_reachable(url)
+        await migrate.upgrade(url)
+        async with app_engine(url) as engine:
+            existing = await directory_child_count(engine)
+            if existing and args.if_empty:
+                print(
+                    f"the directory already holds {existing:,} children: nothing loaded",
+                    file=sys.stderr,
+                )
+                _print_credentials(demo_credentials(args.seed, date.today()), args.credentials)
+                return 0
+            credentials = await load_demo_data(
+                engine,
+                children=args.children,
+                seed=args.seed,
+                today=date.today(),
+                progress=_progress,
+            )
+        _print_credentials(credentials, args.credentials)
+        return 0
+
+    with database_url(get_settings()) as url:
+        return asyncio.run(run(url))
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from backend.audit.verify import verify
+    from backend.db.urls import to_async_url
+
+    async def run(url: str) -> int:
+        await check_reachable(url)
+        # As the schema owner: verification reads the chain heads, which the app role cannot.
+        engine = create_async_engine(to_async_url(url))
+        try:
+            async with engine.connect() as conn:
+                report = await verify(conn)
+        finally:
+            await engine.dispose()
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        verdict = "intact" if report.ok else "BROKEN"
+        print(f"audit log {verdict}: {report.events:,} events in {report.chains} chains")
+        return 0 if report.ok else 1
+
+    with database_url(get_settings()) as url:
+        return asyncio.run(run(url))

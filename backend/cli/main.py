@@ -1,0 +1,86 @@
+"""`contactpoint`: serve, db upgrade, demo-data, users, api-clients, audit, retention.
+
+Exit codes (SPEC section 10): 0 success, 1 a failed check, 2 bad usage or bad input
+(one line on stderr saying what to do).
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
+
+from backend.cli import commands
+from backend.errors import ContactPointError, SetupError
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a positive whole number (1 or more)")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="contactpoint",
+        description="ContactPoint: who else is working with this child.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the web app and GraphQL API")
+    serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.set_defaults(run=commands.serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("upgrade", help="migrate the database to the newest schema").set_defaults(
+        run=commands.db_upgrade
+    )
+
+    demo = sub.add_parser("demo-data", help="load realistic demo children and users")
+    demo.add_argument("--children", type=positive_int, required=True, help="how many children")
+    demo.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
+    demo.add_argument("--credentials", metavar="FILE", help="also write the sign-ins as JSON")
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing (but print the sign-ins) when the directory already holds children",
+    )
+    demo.set_defaults(run=commands.demo_data)
+
+    audit = sub.add_parser("audit", help="the audit log").add_subparsers(
+        dest="audit_command", required=True, metavar="ACTION"
+    )
+    audit.add_parser("verify", help="check every hash chain of the audit log").set_defaults(
+        run=commands.audit_verify
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except (SetupError, ContactPointError) as error:
+        print(f"contactpoint: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValidationError as error:
+        first = error.errors()[0]
+        print(f"contactpoint: {first['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data access: tables, connections, migrations and the queries the services use."""

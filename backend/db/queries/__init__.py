@@ -1,0 +1,1 @@
+"""Read queries. Each returns plain records; none decides who may see what."""

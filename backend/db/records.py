@@ -1,0 +1,81 @@
+"""Plain, immutable records read from the database, before any access decision."""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRecord:
+    id: int
+    code: str
+    name: str
+    kind: str
+    team_name: str | None
+    team_phone: str | None
+    team_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CarerRecord:
+    id: str
+    name: str
+    relationship: str
+    parental_responsibility: bool
+    phone: str | None
+    address_line1: str | None
+    address_line2: str | None
+    town: str | None
+    postcode: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvolvementRecord:
+    id: str
+    organisation: OrganisationRecord
+    service_type: str
+    service_type_label: str
+    sensitive: bool
+    practitioner_user_id: str | None
+    practitioner_name: str
+    practitioner_role: str | None
+    phone: str | None
+    email: str | None
+    start_date: date
+    end_date: date | None
+    is_lead: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CafRecord:
+    status: str
+    started_on: date
+    completed_on: date | None
+    holder: OrganisationRecord
+    holder_name: str
+    holder_phone: str | None
+    holder_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRecord:
+    """Everything a record view can show of one child, read in one statement."""
+
+    id: int
+    contact_point_id: str
+    given_names: str
+    family_name: str
+    other_names: tuple[str, ...]
+    date_of_birth: date
+    gender: str
+    address_line1: str | None
+    address_line2: str | None
+    town: str | None
+    postcode: str | None
+    nhs_number: str | None
+    upn: str | None
+    status: str
+    responsible_authority: OrganisationRecord
+    shielded: bool
+    carers: tuple[CarerRecord, ...]
+    involvements: tuple[InvolvementRecord, ...]
+    caf: CafRecord | None

@@ -1,0 +1,30 @@
+"""SQLModel tables: the directory's rows. API shapes live in `backend/schema/`, never here."""
+
+from backend.db.tables.audit import AuditChainHead, AuditEvent
+from backend.db.tables.caf import CafAssessment
+from backend.db.tables.children import Carer, Child
+from backend.db.tables.involvements import Involvement, ServiceType
+from backend.db.tables.notifications import Notification
+from backend.db.tables.organisations import Organisation
+from backend.db.tables.provenance import Provenance, SourceRecord
+from backend.db.tables.shielding import Shielding
+from backend.db.tables.users import ApiClient, UserAccount, UserRole, UserSession
+
+__all__ = [
+    "ApiClient",
+    "AuditChainHead",
+    "AuditEvent",
+    "CafAssessment",
+    "Carer",
+    "Child",
+    "Involvement",
+    "Notification",
+    "Organisation",
+    "Provenance",
+    "ServiceType",
+    "Shielding",
+    "SourceRecord",
+    "UserAccount",
+    "UserRole",
+    "UserSession",
+]

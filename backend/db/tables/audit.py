@@ -1,0 +1,110 @@
+"""The audit log: append-only, partitioned by month, chained by hashes.
+
+Events spread over `AUDIT_CHAINS` independent hash chains (chosen per connection at write
+time) so that concurrent requests do not queue on one chain head. Within a chain,
+`chain_seq` has no gaps and each `hash` covers the previous one: removing, reordering or
+editing any event breaks its chain, which `contactpoint audit verify` reports.
+The event holds ids and field names, never the values disclosed.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from backend.db.tables.columns import text_array_column
+
+AUDIT_CHAINS = 16
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("audit_event_actor_idx", "actor_user_id", "occurred_at"),
+        Index("audit_event_child_idx", "subject_child_id", "occurred_at"),
+        Index("audit_event_action_idx", "action", "occurred_at"),
+        Index("audit_event_chain_idx", "chain", "chain_seq"),
+        {
+            "postgresql_partition_by": "RANGE (occurred_at)",
+            "comment": "Append-only, hash-chained record of every sign-in, search, view, change.",
+        },
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, Identity(always=False), primary_key=True),
+    )
+    occurred_at: datetime | None = Field(
+        default=None,
+        sa_column=Column(
+            DateTime(timezone=True), primary_key=True, nullable=False, server_default=func.now()
+        ),
+    )
+    # Set by the audit_event_chain trigger; anything the application sends is overwritten.
+    chain: int | None = Field(
+        default=None,
+        sa_column=Column(
+            SmallInteger,
+            nullable=False,
+            comment="Which of the independent hash chains holds this event.",
+        ),
+    )
+    chain_seq: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, nullable=False, comment="Position in its chain; gapless."),
+    )
+    prev_hash: bytes | None = Field(
+        default=None,
+        sa_column=Column(
+            LargeBinary,
+            nullable=False,
+            comment="hash of the previous event of the chain (zeros for the first).",
+        ),
+    )
+    hash: bytes | None = Field(
+        default=None,
+        sa_column=Column(
+            LargeBinary, nullable=False, comment="sha256(prev_hash || audit_canonical(event))."
+        ),
+    )
+    actor_user_id: uuid.UUID | None = Field(default=None)
+    actor_client_id: uuid.UUID | None = Field(default=None)
+    actor_organisation_id: int | None = Field(default=None)
+    actor_roles: list[str] = Field(default_factory=list, sa_column=text_array_column())
+    action: str = Field(max_length=48)
+    subject_child_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    subject_user_id: uuid.UUID | None = Field(default=None)
+    outcome: str = Field(max_length=16)
+    client_address: str | None = Field(default=None, max_length=64)
+    request_id: str | None = Field(default=None, max_length=64)
+    detail: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(
+            JSONB,
+            nullable=False,
+            server_default="{}",
+            comment="Ids, criteria and field names: never the values disclosed.",
+        ),
+    )
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The last link of each chain; only the SECURITY DEFINER trigger writes it."""
+
+    __tablename__ = "audit_chain_head"
+
+    chain: int = Field(sa_column=Column(SmallInteger, primary_key=True))
+    last_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last_hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

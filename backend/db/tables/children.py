@@ -1,0 +1,89 @@
+"""Children and their parents/carers. Contact information only: never case information."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+from backend.db.tables.columns import (
+    created_at_column,
+    one_of,
+    text_array_column,
+    timestamp_column,
+)
+from backend.db.tables.vocabulary import CARER_RELATIONSHIPS, CHILD_STATUSES, GENDERS
+
+
+class Child(SQLModel, table=True):
+    __tablename__ = "child"
+    __table_args__ = (
+        # cp_id_valid / nhs_number_valid are SQL functions made by the first migration.
+        CheckConstraint("cp_id_valid(contact_point_id)", name="child_contact_point_id_valid"),
+        CheckConstraint(
+            "nhs_number IS NULL OR nhs_number_valid(nhs_number)", name="child_nhs_number_valid"
+        ),
+        CheckConstraint("upn IS NULL OR upn ~ '^[A-Z][0-9]{11}[0-9A-Z]$'", name="child_upn_format"),
+        CheckConstraint(one_of("gender", GENDERS), name="child_gender_known"),
+        CheckConstraint(one_of("status", CHILD_STATUSES), name="child_status_known"),
+        CheckConstraint(
+            "(status = 'ARCHIVED') = (archived_at IS NOT NULL)", name="child_archived_at_matches"
+        ),
+        CheckConstraint(
+            "postcode IS NULL OR postcode ~ '^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$'",
+            name="child_postcode_normalised",
+        ),
+        CheckConstraint("date_of_birth > DATE '1990-01-01'", name="child_date_of_birth_plausible"),
+        Index("child_responsible_authority_idx", "responsible_authority_id"),
+        Index("child_nhs_number_idx", "nhs_number", unique=True),
+        Index("child_upn_idx", "upn", unique=True),
+        Index("child_date_of_birth_idx", "date_of_birth"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    contact_point_id: str = Field(unique=True, max_length=12)
+    given_names: str = Field(max_length=200)
+    family_name: str = Field(max_length=200)
+    other_names: list[str] = Field(default_factory=list, sa_column=text_array_column())
+    date_of_birth: date
+    gender: str = Field(max_length=16)
+    address_line1: str | None = Field(default=None, max_length=200)
+    address_line2: str | None = Field(default=None, max_length=200)
+    town: str | None = Field(default=None, max_length=100)
+    postcode: str | None = Field(default=None, max_length=8)
+    nhs_number: str | None = Field(default=None, max_length=10)
+    upn: str | None = Field(default=None, max_length=13)
+    responsible_authority_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisation.id"), nullable=False)
+    )
+    status: str = Field(default="ACTIVE", max_length=16)
+    archived_at: datetime | None = Field(default=None, sa_column=timestamp_column())
+    created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    updated_at: datetime | None = Field(default=None, sa_column=created_at_column())
+
+
+class Carer(SQLModel, table=True):
+    __tablename__ = "carer"
+    __table_args__ = (
+        CheckConstraint(
+            one_of("relationship", CARER_RELATIONSHIPS), name="carer_relationship_known"
+        ),
+        CheckConstraint(
+            "postcode IS NULL OR postcode ~ '^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$'",
+            name="carer_postcode_normalised",
+        ),
+        Index("carer_child_idx", "child_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    child_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("child.id", ondelete="CASCADE"), nullable=False)
+    )
+    name: str = Field(max_length=200)
+    relationship: str = Field(max_length=32)
+    parental_responsibility: bool = Field(default=False)
+    phone: str | None = Field(default=None, max_length=40)
+    address_line1: str | None = Field(default=None, max_length=200)
+    address_line2: str | None = Field(default=None, max_length=200)
+    town: str | None = Field(default=None, max_length=100)
+    postcode: str | None = Field(default=None, max_length=8)

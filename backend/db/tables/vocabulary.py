@@ -1,0 +1,55 @@
+"""Controlled vocabularies. The database CHECKs are generated from these tuples."""
+
+ORGANISATION_KINDS = (
+    "NATIONAL_TEAM",
+    "LOCAL_AUTHORITY",
+    "NATIONAL_PARTNER",
+    "SCHOOL",
+    "GP_PRACTICE",
+    "HEALTH_SERVICE",
+    "SOCIAL_CARE",
+    "YOUTH_OFFENDING",
+    "OTHER_SERVICE",
+)
+ROLES = ("PRACTITIONER", "MANAGER", "ADMINISTRATOR", "AUDITOR")
+USER_STATUSES = ("INVITED", "ACTIVE", "SUSPENDED")
+GENDERS = ("FEMALE", "MALE", "OTHER", "NOT_KNOWN")
+CHILD_STATUSES = ("ACTIVE", "ARCHIVED")
+CARER_RELATIONSHIPS = (
+    "MOTHER",
+    "FATHER",
+    "STEP_PARENT",
+    "GRANDPARENT",
+    "AUNT_OR_UNCLE",
+    "SIBLING",
+    "FOSTER_CARER",
+    "SPECIAL_GUARDIAN",
+    "LOCAL_AUTHORITY",
+    "OTHER",
+)
+CONSENT_GIVERS = ("YOUNG_PERSON", "PARENT_OR_CARER")
+CAF_STATUSES = ("STARTED", "COMPLETED", "CLOSED")
+SHIELDING_REASONS = ("DOMESTIC_VIOLENCE", "WITNESS_PROTECTION", "ADOPTION", "OTHER")
+SOURCES = ("SCHOOL_CENSUS", "NHS_DEMOGRAPHICS", "CHILD_BENEFIT", "LOCAL_AUTHORITY", "PRACTITIONER")
+
+# (code, label, sensitive). Sensitive services are recorded only with informed consent and
+# their nature is withheld from everyone but the recording organisation (SPEC section 3).
+SERVICE_TYPES: tuple[tuple[str, str, bool], ...] = (
+    ("EDUCATION_SETTING", "Education setting", False),
+    ("EARLY_YEARS", "Early years setting", False),
+    ("GP", "GP", False),
+    ("HEALTH_VISITOR", "Health visitor", False),
+    ("SCHOOL_NURSE", "School nurse", False),
+    ("MIDWIFE", "Midwife", False),
+    ("PAEDIATRICS", "Paediatrics", False),
+    ("SPEECH_AND_LANGUAGE", "Speech and language therapy", False),
+    ("SOCIAL_CARE", "Children's social care", False),
+    ("FAMILY_SUPPORT", "Family support", False),
+    ("EDUCATION_WELFARE", "Education welfare", False),
+    ("SPECIAL_EDUCATIONAL_NEEDS", "Special educational needs", False),
+    ("YOUTH_SUPPORT", "Youth support", False),
+    ("YOUTH_OFFENDING", "Youth offending team", False),
+    ("CAMHS", "Child and adolescent mental health services", True),
+    ("SEXUAL_HEALTH", "Sexual health", True),
+    ("SUBSTANCE_MISUSE", "Substance misuse", True),
+)

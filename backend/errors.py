@@ -1,0 +1,46 @@
+"""Errors a person can act on: each has a stable code and never carries a protected value."""
+
+from typing import Literal
+
+ErrorCode = Literal[
+    "BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND", "RATE_LIMITED", "UNAVAILABLE"
+]
+
+
+class ContactPointError(Exception):
+    """An expected failure, shown to the caller with its code and (optionally) the field."""
+
+    code: ErrorCode = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BadInput(ContactPointError):
+    code = "BAD_USER_INPUT"
+
+
+class Forbidden(ContactPointError):
+    code = "FORBIDDEN"
+
+
+class Unauthenticated(ContactPointError):
+    code = "UNAUTHENTICATED"
+
+
+class NotFound(ContactPointError):
+    code = "NOT_FOUND"
+
+
+class RateLimited(ContactPointError):
+    code = "RATE_LIMITED"
+
+
+class Unavailable(ContactPointError):
+    code = "UNAVAILABLE"
+
+
+class SetupError(Exception):
+    """The machine or configuration is not fit to run: one line saying what to do."""

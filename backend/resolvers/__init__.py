@@ -1,0 +1,1 @@
+"""Thin resolvers: read the arguments, call a service, return schema types."""

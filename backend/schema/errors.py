@@ -1,0 +1,70 @@
+"""Shaping errors for the caller: stable codes, the field at fault, nothing protected.
+
+Expected failures (`ContactPointError`) keep their message and gain `extensions.code` and
+`extensions.field`. Anything else is masked to a message carrying the request id: its
+text (a driver error can quote a row's values) never leaves the server, not even in logs.
+"""
+
+import logging
+import re
+import traceback
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from backend.errors import ContactPointError
+
+log = logging.getLogger("contactpoint.errors")
+
+# graphql-core suggests field names ("Did you mean 'nhsNumber'?"): a map of the schema for
+# callers who may not introspect it.
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+
+
+def describe_unexpected(error: BaseException) -> str:
+    """Exception type and code location only: the message may quote protected values."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = ", ".join(
+        f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" for frame in frames[-4:]
+    )
+    return f"{type(error).__name__} at {where}"
+
+
+def shape(error: GraphQLError, request_id: str) -> GraphQLError:
+    if error.extensions and "code" in error.extensions:
+        return error  # already shaped
+    original = error.original_error
+    if isinstance(original, ContactPointError):
+        extensions: dict[str, object] = {"code": original.code}
+        if original.field:
+            extensions["field"] = original.field
+        return GraphQLError(
+            original.message, nodes=error.nodes, path=error.path, extensions=extensions
+        )
+    if original is None:
+        # Parse and validation errors: they describe the query, not the data.
+        return GraphQLError(
+            _SUGGESTION.sub("", error.message),
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+        )
+    log.error("unexpected error in request %s: %s", request_id, describe_unexpected(original))
+    return GraphQLError(
+        f"Something went wrong on our side. Quote request {request_id} to the service desk.",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )
+
+
+class ShapeErrors(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            context = self.execution_context.context
+            request_id = getattr(context, "request_id", "unknown")
+            result.errors = [shape(error, request_id) for error in errors]

@@ -1,0 +1,64 @@
+"""Opening a child's record: the one gate every read of a child goes through.
+
+Order matters: permission first (so a hidden record and a missing one answer alike),
+then the read, the decision, and the audit event; the data leaves only after the event
+is written ("no audit, no data").
+"""
+
+from collections.abc import Sequence
+
+from backend.audit.writer import AuditEntry, record
+from backend.db.queries.child_view import fetch_children
+from backend.domain.identifiers import normalise_contact_point_id
+from backend.errors import BadInput, NotFound
+from backend.policy.decide import ChildFacts, decide, may_see_archived, require_child_access
+from backend.schema.children import Child
+from backend.web.context import RequestContext
+
+
+async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str]) -> Child:
+    caller = ctx.require_caller()
+    require_child_access(caller)
+    cp_id = normalise_contact_point_id(child_id)
+    if cp_id is None:
+        raise BadInput(
+            "id must be a ContactPoint ID: 12 digits, as printed on the record", field="id"
+        )
+    async with ctx.engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        found = (await fetch_children(conn, [cp_id])).get(cp_id)
+        facts = (
+            ChildFacts(
+                responsible_authority_id=found.responsible_authority.id,
+                shielded=found.shielded,
+                archived=found.status == "ARCHIVED",
+            )
+            if found
+            else None
+        )
+        if (
+            found is None
+            or facts is None
+            or (facts.archived and not may_see_archived(caller, facts))
+        ):
+            await record(
+                conn,
+                ctx.actor,
+                AuditEntry(action="CHILD_VIEW", outcome="NOT_FOUND", detail={"id": cp_id}),
+            )
+            raise NotFound("no child has that ContactPoint ID", field="id")
+        decision = decide(caller, facts)
+        await record(
+            conn,
+            ctx.actor,
+            AuditEntry(
+                action="CHILD_VIEW",
+                subject_child_id=found.id,
+                detail={
+                    "fields": sorted(f for f in set(requested) if decision.discloses(f)),
+                    "withheld": sorted(decision.withheld),
+                    "shielded": found.shielded,
+                },
+            ),
+        )
+    return Child.from_record(found, decision)

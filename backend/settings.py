@@ -1,0 +1,58 @@
+"""Runtime settings, read from the environment (and `.env`) once per process."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backend.paths import PROJECT_ROOT
+
+DEVELOPMENT_SECRET = "development-only-secret-key-not-for-production"  # noqa: S105
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CONTACTPOINT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    secret_key: str = DEVELOPMENT_SECRET
+    environment: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = PROJECT_ROOT / ".pgdata"
+    db_pool_size: int = 10
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql_only(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if scheme not in {"postgresql", "postgres", "postgresql+asyncpg"}:
+            raise ValueError(
+                "DATABASE_URL must be a PostgreSQL URL such as "
+                "postgresql://user@127.0.0.1:5432/contactpoint"
+            )
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if len(value) < 32:
+            raise ValueError("CONTACTPOINT_SECRET_KEY must be at least 32 characters")
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = Settings()
+    if settings.is_production and settings.secret_key == DEVELOPMENT_SECRET:
+        raise ValueError("CONTACTPOINT_SECRET_KEY must be set in production")
+    return settings

@@ -1,0 +1,69 @@
+"""The Starlette application: GraphQL at /graphql, the SPA at /, a health check."""
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+
+from backend.db import embedded, migrate
+from backend.db.engine import create_engine
+from backend.paths import FRONTEND_DIST
+from backend.schema.build import schema
+from backend.settings import Settings, get_settings
+from backend.web.graphql import graphql_app
+from backend.web.headers import SecurityHeaders
+from backend.web.spa import SinglePageApp
+
+log = logging.getLogger("contactpoint")
+
+
+async def health(request: Request) -> JSONResponse:
+    async with request.state.engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    *, database_url: str | None = None, settings: Settings | None = None, upgrade: bool = False
+) -> Starlette:
+    """The app. Without a database URL (here or in DATABASE_URL) it runs an embedded server."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        server = None
+        url = database_url or settings.database_url
+        if url is None:
+            server = embedded.start(settings.data_dir)
+            url = server.url()
+        try:
+            if upgrade:
+                await migrate.upgrade(url)
+            engine = create_engine(url, pool_size=settings.db_pool_size)
+            try:
+                yield {"engine": engine, "settings": settings}
+            finally:
+                await engine.dispose()
+        finally:
+            # uvicorn re-raises SIGTERM after shutdown, so atexit never runs: stop it here.
+            if server is not None:
+                server.stop()
+
+    gql = graphql_app(schema)
+    return Starlette(
+        routes=[
+            Route("/graphql", gql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", gql),
+            Route("/healthz", health),
+            Mount("/", SinglePageApp(FRONTEND_DIST)),
+        ],
+        middleware=[Middleware(SecurityHeaders, production=settings.is_production)],
+        lifespan=lifespan,
+    )

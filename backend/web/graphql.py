@@ -1,0 +1,46 @@
+"""The GraphQL endpoint: Strawberry's ASGI app with our per-request context."""
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import process_result as default_process_result
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+
+from backend.schema.errors import shape
+from backend.web.context import RequestContext
+
+
+class ContactPointGraphQL(GraphQL[RequestContext, None]):
+    async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
+        state = request.state
+        client = request.client
+        return RequestContext(
+            engine=state.engine,
+            settings=state.settings,
+            request_id=request.scope.get("state", {}).get("request_id", "ws"),
+            client_address=client.host if client else None,
+            request=request,
+            response=response,
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # Parse errors never reach schema extensions, so every HTTP result is shaped here.
+        if result.errors:
+            request_id = request.scope.get("state", {}).get("request_id", "unknown")
+            result.errors = [shape(error, request_id) for error in result.errors]
+        return default_process_result(result)
+
+
+def graphql_app(schema: Any) -> ContactPointGraphQL:
+    return ContactPointGraphQL(
+        schema,
+        # GraphiQL loads React from a CDN, which neither the offline machines nor our CSP allow.
+        graphql_ide=None,
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+    )

@@ -1,0 +1,121 @@
+"""Rows for tests, inserted as the application role so every database rule applies.
+
+Until the data-feed import exists, this is how tests get children; each helper fills in
+valid defaults and takes overrides.
+"""
+
+import itertools
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.tables import Carer, Child, Involvement, Organisation, Shielding
+from backend.domain.identifiers import make_contact_point_id
+
+_serial = itertools.count(1)
+
+
+async def authority(
+    conn: AsyncConnection, code: str = "E08000035", name: str = "Leeds City Council", **values: Any
+) -> int:
+    row = {
+        "code": code,
+        "name": name,
+        "kind": "LOCAL_AUTHORITY",
+        "team_name": f"{name} ContactPoint team",
+        "team_phone": "0113 496 0000",
+        "team_email": "contactpoint@leeds.example",
+        "active": True,
+        **values,
+    }
+    return int(
+        (
+            await conn.execute(insert(Organisation).values(row).returning(Organisation.id))
+        ).scalar_one()
+    )
+
+
+async def service(
+    conn: AsyncConnection, parent_id: int, code: str = "SCH-TEST-001", **values: Any
+) -> int:
+    row = {
+        "code": code,
+        "name": "Park View Primary School",
+        "kind": "SCHOOL",
+        "parent_authority_id": parent_id,
+        "active": True,
+        **values,
+    }
+    return int(
+        (
+            await conn.execute(insert(Organisation).values(row).returning(Organisation.id))
+        ).scalar_one()
+    )
+
+
+async def child(conn: AsyncConnection, authority_id: int, **values: Any) -> tuple[int, str]:
+    serial = next(_serial)
+    cp_id = make_contact_point_id(serial * 7919)
+    row = {
+        "contact_point_id": cp_id,
+        "given_names": "Amelia",
+        "family_name": "Smith",
+        "other_names": [],
+        "date_of_birth": date(2015, 3, 14),
+        "gender": "FEMALE",
+        "address_line1": "12 Park Road",
+        "town": "Leeds",
+        "postcode": "LS1 4AP",
+        "responsible_authority_id": authority_id,
+        "status": "ACTIVE",
+        **values,
+    }
+    child_id = (await conn.execute(insert(Child).values(row).returning(Child.id))).scalar_one()
+    return int(child_id), cp_id
+
+
+async def carer(conn: AsyncConnection, child_id: int, **values: Any) -> None:
+    row = {
+        "id": uuid.uuid4(),
+        "child_id": child_id,
+        "name": "Jane Smith",
+        "relationship": "MOTHER",
+        "parental_responsibility": True,
+        "phone": "07700 900123",
+        **values,
+    }
+    await conn.execute(insert(Carer).values(row))
+
+
+async def involvement(
+    conn: AsyncConnection, child_id: int, organisation_id: int, **values: Any
+) -> uuid.UUID:
+    row = {
+        "id": uuid.uuid4(),
+        "child_id": child_id,
+        "organisation_id": organisation_id,
+        "service_type": "EDUCATION_SETTING",
+        "sensitive": False,
+        "practitioner_name": "Sam Jones",
+        "practitioner_role": "Class teacher",
+        "phone": "0113 496 0123",
+        "email": "sam.jones@parkview.example",
+        "start_date": date(2021, 9, 1),
+        **values,
+    }
+    await conn.execute(insert(Involvement).values(row))
+    return uuid.UUID(str(row["id"]))
+
+
+async def shielding(conn: AsyncConnection, child_id: int, **values: Any) -> None:
+    row = {
+        "id": uuid.uuid4(),
+        "child_id": child_id,
+        "reason": "DOMESTIC_VIOLENCE",
+        "review_date": date(2030, 1, 1),
+        **values,
+    }
+    await conn.execute(insert(Shielding).values(row))
