@@ -66,13 +66,17 @@ def demo_credentials(e2e_database: str, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(scope="session")
-def live_server(e2e_database: str, demo_credentials: list[Any]) -> Iterator[str]:
+def live_server(
+    e2e_database: str, demo_credentials: list[Any], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "serve.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [CONTACTPOINT, "serve", "--port", str(port)],
         env={**os.environ, "DATABASE_URL": e2e_database},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -84,10 +88,12 @@ def live_server(e2e_database: str, demo_credentials: list[Any]) -> Iterator[str]
             time.sleep(0.2)
     else:
         process.kill()
-        raise RuntimeError(f"contactpoint serve did not start: {process.stderr.read()!r}")  # type: ignore[union-attr]
+        log.close()
+        raise RuntimeError(f"contactpoint serve did not start: {log_path.read_text()}")
     yield url
     process.terminate()
     process.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="session")

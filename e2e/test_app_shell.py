@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 def test_start_page_loads_in_chromium_with_govuk_styles(page: Page, output_path: str) -> None:
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("ContactPoint")
-    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "GDS Transport" in font
     Path(output_path).mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(Path(output_path) / "start.png"), full_page=True)

@@ -33,6 +33,15 @@ class Actor:
     client_address: str | None = None
     request_id: str | None = None
 
+    def with_user(self, user_id: uuid.UUID, organisation_id: int) -> "Actor":
+        """The same request, now known to be this user (after signing in)."""
+        return Actor(
+            user_id=user_id,
+            organisation_id=organisation_id,
+            client_address=self.client_address,
+            request_id=self.request_id,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:

@@ -66,7 +66,7 @@ def _print_credentials(credentials: list, path: str | None) -> None:  # type: ig
 def demo_data(args: argparse.Namespace) -> int:
     from backend.db import migrate
     from backend.demo.loader import directory_child_count, load_demo_data
-    from backend.demo.users import demo_credentials
+    from backend.demo.users import demo_users
 
     if args.credentials:
         target = Path(args.credentials).resolve()
@@ -83,7 +83,10 @@ def demo_data(args: argparse.Namespace) -> int:
                     f"the directory already holds {existing:,} children: nothing loaded",
                     file=sys.stderr,
                 )
-                _print_credentials(demo_credentials(args.seed, date.today()), args.credentials)
+                _print_credentials(
+                    [user.credential() for user in demo_users(args.seed, date.today())],
+                    args.credentials,
+                )
                 return 0
             credentials = await load_demo_data(
                 engine,
@@ -93,6 +96,72 @@ def demo_data(args: argparse.Namespace) -> int:
                 progress=_progress,
             )
         _print_credentials(credentials, args.credentials)
+        return 0
+
+    with database_url(get_settings()) as url:
+        return asyncio.run(run(url))
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise SetupError("give the password on standard input with --password-stdin")
+    import getpass
+
+    first = getpass.getpass("Password for the new user: ")
+    if getpass.getpass("Same password again: ") != first:
+        raise SetupError("the two passwords differ: nothing was changed")
+    return first
+
+
+def users_add(args: argparse.Namespace) -> int:
+    from backend.audit.writer import Actor
+    from backend.services.users import check_password, create_user
+
+    password = _read_password(args.password_stdin)
+    check_password(password)
+
+    async def run(url: str) -> int:
+        await check_reachable(url)
+        async with app_engine(url) as engine, engine.begin() as conn:
+            user = await create_user(
+                conn,
+                Actor(request_id="cli", client_address="cli"),
+                email=args.email,
+                name=args.name,
+                organisation_code=args.org,
+                roles=args.role,
+                password=password,
+                trained_on=args.trained_on,
+                vetted_until=args.vetted_until,
+            )
+        print(f"added {user.email}")
+        print(f"TOTP secret (shown once; add it to the user's authenticator): {user.totp_secret}")
+        if args.trained_on is None or args.vetted_until is None:
+            print("until training and vetting dates are recorded, this user cannot see child data")
+        return 0
+
+    with database_url(get_settings()) as url:
+        return asyncio.run(run(url))
+
+
+def api_clients_add(args: argparse.Namespace) -> int:
+    from backend.audit.writer import Actor
+    from backend.services.api_clients import create_api_client
+
+    async def run(url: str) -> int:
+        await check_reachable(url)
+        async with app_engine(url) as engine, engine.begin() as conn:
+            client = await create_api_client(
+                conn,
+                Actor(request_id="cli", client_address="cli"),
+                organisation_code=args.org,
+                name=args.name,
+                fields=args.field,
+            )
+        print(f"added API client {client.id}")
+        print(f"token (shown once; send as 'Authorization: Bearer <token>'): {client.token}")
         return 0
 
     with database_url(get_settings()) as url:

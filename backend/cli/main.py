@@ -7,6 +7,8 @@ Exit codes (SPEC section 10): 0 success, 1 a failed check, 2 bad usage or bad in
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -26,12 +28,28 @@ def positive_int(text: str) -> int:
     return value
 
 
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-01") from None
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (SPEC section 10), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="contactpoint",
         description="ContactPoint: who else is working with this child.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
+    )
 
     serve = sub.add_parser("serve", help="run the web app and GraphQL API")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
@@ -39,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=commands.serve)
 
     db = sub.add_parser("db", help="database schema").add_subparsers(
-        dest="db_command", required=True, metavar="ACTION"
+        dest="db_command", required=True, metavar="ACTION", parser_class=OneLineParser
     )
     db.add_parser("upgrade", help="migrate the database to the newest schema").set_defaults(
         run=commands.db_upgrade
@@ -56,8 +74,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=commands.demo_data)
 
+    users = sub.add_parser("users", help="user accounts").add_subparsers(
+        dest="users_command", required=True, metavar="ACTION", parser_class=OneLineParser
+    )
+    add_user = users.add_parser("add", help="add a user; prints their TOTP secret once")
+    add_user.add_argument("--email", required=True)
+    add_user.add_argument("--name", required=True)
+    add_user.add_argument("--org", required=True, help="organisation code (ONS code for an LA)")
+    add_user.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=["PRACTITIONER", "MANAGER", "ADMINISTRATOR", "AUDITOR"],
+        help="repeat for several roles",
+    )
+    add_user.add_argument("--trained-on", type=iso_date, help="date training was completed")
+    add_user.add_argument("--vetted-until", type=iso_date, help="date vetting expires")
+    add_user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add_user.set_defaults(run=commands.users_add)
+
+    clients = sub.add_parser("api-clients", help="partner systems' API access").add_subparsers(
+        dest="clients_command", required=True, metavar="ACTION", parser_class=OneLineParser
+    )
+    add_client = clients.add_parser("add", help="add a partner client; prints its token once")
+    add_client.add_argument("--org", required=True, help="the partner organisation's code")
+    add_client.add_argument("--name", required=True, help="what the system is called")
+    add_client.add_argument(
+        "--field", action="append", required=True, help="a Child field it may read; repeat"
+    )
+    add_client.set_defaults(run=commands.api_clients_add)
+
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(
-        dest="audit_command", required=True, metavar="ACTION"
+        dest="audit_command", required=True, metavar="ACTION", parser_class=OneLineParser
     )
     audit.add_parser("verify", help="check every hash chain of the audit log").set_defaults(
         run=commands.audit_verify

@@ -90,14 +90,21 @@ def _ensure_runtime_dir() -> None:
 
 def _check_writable(data_dir: Path) -> None:
     parent = data_dir.parent
-    if not parent.exists():
-        raise SetupError(f"data directory's parent {parent} does not exist: create it first")
+    if not parent.is_dir():
+        raise SetupError(
+            f"the data directory's parent {parent} is not a folder: create it, or set "
+            "CONTACTPOINT_DATA_DIR to a writable path, or set DATABASE_URL"
+        )
     target = data_dir if data_dir.exists() else parent
-    if not os.access(target, os.W_OK):
+    try:
+        # os.access says yes to root even on a read-only file system; try for real.
+        with tempfile.TemporaryFile(dir=target):
+            pass
+    except OSError:
         raise SetupError(
             f"data directory {data_dir} is not writable: set CONTACTPOINT_DATA_DIR "
             "to a writable path or set DATABASE_URL"
-        )
+        ) from None
     if len(str(data_dir)) > 90:
         raise SetupError(
             f"data directory {data_dir} is too long for a PostgreSQL socket path: "

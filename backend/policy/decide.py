@@ -68,10 +68,10 @@ def _reason(caller: Caller, facts: ChildFacts, field: str, group: Group) -> Reas
     if caller.is_client:
         if field not in caller.client_fields:
             return Reason.SCOPE
-        if group is Group.MATCHING:
-            return Reason.ROLE
         if facts.shielded and group in _PROTECTED_BY_SHIELDING:
             return Reason.SHIELDED
+        if group is Group.MATCHING:
+            return Reason.ROLE
         return None
     full_access = caller.has(Role.ADMINISTRATOR) or caller.manages(facts.responsible_authority_id)
     if full_access:

@@ -14,7 +14,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from backend.schema.errors import ShapeErrors
-from backend.schema.root import Query
+from backend.schema.root import Mutation, Query
 
 MAX_DEPTH = 8
 MAX_ALIASES = 20
@@ -41,7 +41,7 @@ def build_schema() -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ShapeErrors,
     ]
-    return ContactPointSchema(query=Query, extensions=extensions)
+    return ContactPointSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 schema = build_schema()

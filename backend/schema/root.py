@@ -2,13 +2,26 @@
 
 import strawberry
 
-from backend.resolvers import children
+from backend.resolvers import accounts, children
+from backend.schema.accounts import Me, SignInResult
 from backend.schema.children import Child
 
 
 @strawberry.type
 class Query:
+    me: Me | None = strawberry.field(
+        resolver=accounts.me, description="The signed-in user, or null when signed out."
+    )
     child: Child | None = strawberry.field(
         resolver=children.child,
         description="Open a child's record by ContactPoint ID. Audited; needs child-data access.",
     )
+
+
+@strawberry.type
+class Mutation:
+    sign_in: SignInResult = strawberry.field(
+        resolver=accounts.sign_in,
+        description="Sign in with email, password and the 6-digit code; sets the session cookie.",
+    )
+    sign_out: bool = strawberry.field(resolver=accounts.sign_out, description="End the session.")

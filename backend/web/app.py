@@ -18,7 +18,7 @@ from backend.paths import FRONTEND_DIST
 from backend.schema.build import schema
 from backend.settings import Settings, get_settings
 from backend.web.graphql import graphql_app
-from backend.web.headers import SecurityHeaders
+from backend.web.headers import JsonOnlyPosts, SecurityHeaders
 from backend.web.spa import SinglePageApp
 
 log = logging.getLogger("contactpoint")
@@ -59,7 +59,7 @@ def create_app(
     gql = graphql_app(schema)
     return Starlette(
         routes=[
-            Route("/graphql", gql, methods=["GET", "POST"]),
+            Route("/graphql", JsonOnlyPosts(gql), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", gql),
             Route("/healthz", health),
             Mount("/", SinglePageApp(FRONTEND_DIST)),

@@ -18,6 +18,11 @@ class RequestContext:
     request_id: str
     client_address: str | None
     caller: Caller | None = None
+    # Why a presented cookie or token was refused (expired, revoked...), if it was.
+    auth_problem: Unauthenticated | None = None
+    session_token: str | None = None
+    caller_email: str | None = None
+    caller_name: str | None = None
     request: Any = None
     response: Any = None
     # Per-request caches (loaders, decisions); never shared between requests.
@@ -25,7 +30,7 @@ class RequestContext:
 
     def require_caller(self) -> Caller:
         if self.caller is None:
-            raise Unauthenticated("sign in to use ContactPoint")
+            raise self.auth_problem or Unauthenticated("sign in to use ContactPoint")
         return self.caller
 
     @property

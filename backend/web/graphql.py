@@ -10,6 +10,7 @@ from strawberry.http import process_result as default_process_result
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from backend.auth.identify import SESSION_COOKIE, identify
 from backend.schema.errors import shape
 from backend.web.context import RequestContext
 
@@ -18,11 +19,20 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         state = request.state
         client = request.client
+        cookie = request.cookies.get(SESSION_COOKIE)
+        identity = await identify(
+            state.engine, cookie=cookie, authorization=request.headers.get("authorization")
+        )
         return RequestContext(
             engine=state.engine,
             settings=state.settings,
             request_id=request.scope.get("state", {}).get("request_id", "ws"),
             client_address=client.host if client else None,
+            caller=identity.caller,
+            auth_problem=identity.problem,
+            session_token=cookie,
+            caller_email=identity.email,
+            caller_name=identity.name,
             request=request,
             response=response,
         )

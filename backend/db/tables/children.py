@@ -56,7 +56,9 @@ class Child(SQLModel, table=True):
     responsible_authority_id: int = Field(
         sa_column=Column(Integer, ForeignKey("organisation.id"), nullable=False)
     )
-    status: str = Field(default="ACTIVE", max_length=16)
+    status: str = Field(
+        default="ACTIVE", max_length=16, sa_column_kwargs={"server_default": "ACTIVE"}
+    )
     archived_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     updated_at: datetime | None = Field(default=None, sa_column=created_at_column())

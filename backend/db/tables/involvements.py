@@ -88,7 +88,7 @@ class Involvement(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     start_date: date
     end_date: date | None = Field(default=None)
-    is_lead: bool = Field(default=False)
+    is_lead: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     consent_given_by: str | None = Field(default=None, max_length=32)
     consent_given_on: date | None = Field(default=None)
     consent_recorded_by: str | None = Field(default=None, max_length=200)

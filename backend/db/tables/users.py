@@ -34,7 +34,7 @@ class UserAccount(SQLModel, table=True):
     status: str = Field(default="ACTIVE", max_length=16)
     trained_on: date | None = Field(default=None)
     vetted_until: date | None = Field(default=None)
-    failed_sign_ins: int = Field(default=0)
+    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = Field(default=None, sa_column=timestamp_column())
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
 

@@ -1,0 +1,82 @@
+"""Reading and updating user accounts and sessions for signing in and out."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+@dataclass(frozen=True, slots=True)
+class AccountForSignIn:
+    id: uuid.UUID
+    organisation_id: int
+    password_hash: str | None
+    totp_secret: str | None
+    totp_last_step: int | None
+    status: str
+    failed_sign_ins: int
+    locked_until: datetime | None
+
+
+_FOR_SIGN_IN = text(
+    "SELECT id, organisation_id, password_hash, totp_secret, totp_last_step, status,"
+    " failed_sign_ins, locked_until FROM user_account WHERE email = :email FOR UPDATE"
+)
+
+
+async def account_for_sign_in(conn: AsyncConnection, email: str) -> AccountForSignIn | None:
+    """The account, locked for this transaction so concurrent attempts count one by one."""
+    row = (await conn.execute(_FOR_SIGN_IN, {"email": email})).first()
+    return AccountForSignIn(**row._mapping) if row else None
+
+
+async def record_failed_sign_in(
+    conn: AsyncConnection, user_id: uuid.UUID, *, failures: int, locked_until: datetime | None
+) -> None:
+    await conn.execute(
+        text(
+            "UPDATE user_account SET failed_sign_ins = :failures, locked_until = :locked"
+            " WHERE id = :id"
+        ),
+        {"failures": failures, "locked": locked_until, "id": user_id},
+    )
+
+
+async def record_successful_sign_in(
+    conn: AsyncConnection, user_id: uuid.UUID, *, totp_step: int
+) -> None:
+    await conn.execute(
+        text(
+            "UPDATE user_account SET failed_sign_ins = 0, locked_until = NULL,"
+            " totp_last_step = :step WHERE id = :id"
+        ),
+        {"step": totp_step, "id": user_id},
+    )
+
+
+async def create_session(
+    conn: AsyncConnection,
+    *,
+    token_hash: str,
+    user_id: uuid.UUID,
+    expires_at: datetime,
+    client_address: str | None,
+) -> None:
+    await conn.execute(
+        text(
+            "INSERT INTO user_session (token_hash, user_id, expires_at, client_address)"
+            " VALUES (:token_hash, :user_id, :expires_at, :client_address)"
+        ),
+        {
+            "token_hash": token_hash,
+            "user_id": user_id,
+            "expires_at": expires_at,
+            "client_address": client_address,
+        },
+    )
+
+
+async def delete_session(conn: AsyncConnection, token_hash: str) -> None:
+    await conn.execute(text("DELETE FROM user_session WHERE token_hash = :h"), {"h": token_hash})

@@ -1,0 +1,16 @@
+"""Reading organisations."""
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.records import OrganisationRecord
+
+_BY_ID = text(
+    "SELECT id, code, name, kind, team_name, team_phone, team_email FROM organisation"
+    " WHERE id = :id"
+)
+
+
+async def organisation_by_id(conn: AsyncConnection, organisation_id: int) -> OrganisationRecord:
+    row = (await conn.execute(_BY_ID, {"id": organisation_id})).one()
+    return OrganisationRecord(**row._mapping)

@@ -1,0 +1,69 @@
+"""Partner API clients: a token shown once, stored only as its hash, and a field allowlist."""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.audit.writer import Actor, AuditEntry, record
+from backend.auth.tokens import new_token, token_hash
+from backend.errors import BadInput
+from backend.policy.fields import GRANTABLE_TO_CLIENTS
+
+
+@dataclass(frozen=True, slots=True)
+class NewClient:
+    id: uuid.UUID
+    token: str
+
+
+async def create_api_client(
+    conn: AsyncConnection, actor: Actor, *, organisation_code: str, name: str, fields: list[str]
+) -> NewClient:
+    if not name.strip():
+        raise BadInput("name must not be empty", field="name")
+    refused = sorted(set(fields) - GRANTABLE_TO_CLIENTS)
+    if not fields or refused:
+        allowed = ", ".join(sorted(GRANTABLE_TO_CLIENTS))
+        not_allowed = f"; not {', '.join(refused)}" if refused else ""
+        raise BadInput(
+            f"field must be Child fields a partner may read ({allowed}){not_allowed}",
+            field="field",
+        )
+    organisation_id = (
+        await conn.execute(
+            text("SELECT id FROM organisation WHERE code = :code AND active"),
+            {"code": organisation_code},
+        )
+    ).scalar()
+    if organisation_id is None:
+        raise BadInput(f"no active organisation has code {organisation_code}", field="org")
+    client_id, token = uuid.uuid4(), new_token()
+    await conn.execute(
+        text(
+            "INSERT INTO api_client (id, organisation_id, name, token_hash, fields, created_by)"
+            " VALUES (:id, :org, :name, :hash, :fields, :by)"
+        ),
+        {
+            "id": client_id,
+            "org": organisation_id,
+            "name": name.strip(),
+            "hash": token_hash(token),
+            "fields": sorted(set(fields)),
+            "by": actor.user_id,
+        },
+    )
+    await record(
+        conn,
+        actor,
+        AuditEntry(
+            action="API_CLIENT_CREATED",
+            detail={
+                "client": str(client_id),
+                "organisation": organisation_code,
+                "fields": sorted(set(fields)),
+            },
+        ),
+    )
+    return NewClient(id=client_id, token=token)

@@ -1,0 +1,189 @@
+"""The `contactpoint` console script, run as a user would: exit codes and one-line errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests import factories
+
+CONTACTPOINT = str(Path(sys.executable).with_name("contactpoint"))
+
+
+def run(
+    *args: str, database_url: str | None = None, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **env}
+    if database_url:
+        environment["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [CONTACTPOINT, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_demo_data_refuses_a_count_below_one_in_one_line() -> None:
+    result = run("demo-data", "--children", "0")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "positive whole number" in result.stderr
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_in_one_line() -> None:
+    result = run("db", "upgrade", DATABASE_URL="mysql://root@127.0.0.1/contactpoint")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "contactpoint: DATABASE_URL must be a PostgreSQL URL such as "
+        "postgresql://user@127.0.0.1:5432/contactpoint"
+    ]
+
+
+def test_an_unreachable_database_is_named_with_what_to_do() -> None:
+    result = run("db", "upgrade", DATABASE_URL="postgresql://postgres@127.0.0.1:1/nowhere")
+    assert result.returncode == 2
+    assert "cannot reach the database at 127.0.0.1:1/nowhere" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unwritable_data_directory_is_refused_in_one_line() -> None:
+    result = run("db", "upgrade", DATABASE_URL="", CONTACTPOINT_DATA_DIR="/proc/contactpoint-data")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "not writable" in result.stderr
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_users_add_prints_the_totp_secret_once(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn)
+    result = run(
+        "users",
+        "add",
+        "--email",
+        "new.person@leeds.example",
+        "--name",
+        "New Person",
+        "--org",
+        "E08000035",
+        "--role",
+        "PRACTITIONER",
+        "--password-stdin",
+        database_url=database_url,
+        stdin="a long enough password\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "TOTP secret" in result.stdout
+    assert "cannot see child data" in result.stdout  # no training or vetting dates given
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_users_add_refuses_an_existing_email(database_url: str, engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn)
+    args = (
+        "users",
+        "add",
+        "--email",
+        "twice@leeds.example",
+        "--name",
+        "Twice",
+        "--org",
+        "E08000035",
+        "--role",
+        "PRACTITIONER",
+        "--password-stdin",
+    )
+    run(*args, database_url=database_url, stdin="a long enough password\n")
+    result = run(*args, database_url=database_url, stdin="a long enough password\n")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == "contactpoint: a user with email twice@leeds.example already exists"
+    )
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_api_clients_add_refuses_matching_identifiers(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(
+            conn, code="BARNARDOS", name="Barnardo's", kind="NATIONAL_PARTNER"
+        )
+    result = run(
+        "api-clients",
+        "add",
+        "--org",
+        "BARNARDOS",
+        "--name",
+        "Case system",
+        "--field",
+        "familyName",
+        "--field",
+        "nhsNumber",
+        database_url=database_url,
+    )
+    assert result.returncode == 2
+    assert "not nhsNumber" in result.stderr
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_api_clients_add_prints_a_token_stored_only_as_a_hash(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn, code="KIDS", name="KIDS", kind="NATIONAL_PARTNER")
+    result = run(
+        "api-clients",
+        "add",
+        "--org",
+        "KIDS",
+        "--name",
+        "Case system",
+        "--field",
+        "familyName",
+        database_url=database_url,
+    )
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().rsplit(" ", 1)[-1]
+    async with engine.connect() as conn:
+        stored = (await conn.execute(text("SELECT token_hash FROM api_client"))).scalar_one()
+    assert token not in stored
+    assert len(stored) == 64
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_audit_verify_exits_1_naming_a_broken_link(
+    database_url: str, engine: AsyncEngine, owner_engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn, code="KIDS", name="KIDS", kind="NATIONAL_PARTNER")
+    run(
+        "api-clients",
+        "add",
+        "--org",
+        "KIDS",
+        "--name",
+        "A",
+        "--field",
+        "familyName",
+        database_url=database_url,
+    )
+    assert run("audit", "verify", database_url=database_url).returncode == 0
+    async with owner_engine.begin() as conn:
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))
+        await conn.execute(text("UPDATE audit_event SET outcome = 'EDITED'"))
+    result = run("audit", "verify", database_url=database_url)
+    assert result.returncode == 1
+    assert "does not match its hash" in result.stderr

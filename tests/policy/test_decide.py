@@ -1,0 +1,183 @@
+"""The permission matrix: every caller kind x own/other authority x shielded or not x every
+Child field. The table below is the specification; check it against SPEC section 3.
+"""
+
+import uuid
+
+import pytest
+import strawberry
+
+from backend.errors import Forbidden
+from backend.policy.caller import Caller, Role
+from backend.policy.decide import ChildFacts, decide, require_child_access
+from backend.policy.fields import CHILD_FIELDS, GRANTABLE_TO_CLIENTS, INVOLVEMENT_FIELDS, Reason
+from backend.schema.children import Child, Involvement
+
+OWN, OTHER = 1, 2  # organisation ids: the child's responsible authority, and another one
+
+IDENTITY = (
+    "contactPointId",
+    "givenNames",
+    "familyName",
+    "otherNames",
+    "dateOfBirth",
+    "gender",
+    "shielded",
+)
+AUTHORITY = ("responsibleAuthority",)
+WHEREABOUTS = (
+    "address",
+    "postcode",
+    "parentsAndCarers",
+    "involvements",
+    "involvementHistory",
+    "caf",
+)
+MATCHING = ("nhsNumber", "upn", "status")
+OK = None
+
+# caller -> (shielded child?) -> outcome for (identity, authority, whereabouts, matching)
+MATRIX: dict[str, dict[bool, tuple[Reason | None, ...]]] = {
+    "practitioner of the responsible authority": {
+        False: (OK, OK, OK, Reason.ROLE),
+        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED),
+    },
+    "practitioner elsewhere": {
+        False: (OK, OK, OK, Reason.ROLE),
+        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED),
+    },
+    "management team of the responsible authority": {
+        False: (OK, OK, OK, OK),
+        True: (OK, OK, OK, OK),
+    },
+    "management team elsewhere": {
+        False: (OK, OK, OK, Reason.ROLE),
+        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED),
+    },
+    "administrator": {
+        False: (OK, OK, OK, OK),
+        True: (OK, OK, OK, OK),
+    },
+    "partner granted every field it may have": {
+        False: (OK, OK, OK, Reason.SCOPE),
+        True: (OK, OK, Reason.SHIELDED, Reason.SCOPE),
+    },
+}
+
+CALLERS = {
+    "practitioner of the responsible authority": Caller(
+        organisation_id=OWN, organisation_code="E08000035", roles=frozenset({Role.PRACTITIONER})
+    ),
+    "practitioner elsewhere": Caller(
+        organisation_id=OTHER, organisation_code="E08000003", roles=frozenset({Role.PRACTITIONER})
+    ),
+    "management team of the responsible authority": Caller(
+        organisation_id=OWN, organisation_code="E08000035", roles=frozenset({Role.MANAGER})
+    ),
+    "management team elsewhere": Caller(
+        organisation_id=OTHER, organisation_code="E08000003", roles=frozenset({Role.MANAGER})
+    ),
+    "administrator": Caller(
+        organisation_id=99, organisation_code="CONTACTPOINT", roles=frozenset({Role.ADMINISTRATOR})
+    ),
+    "partner granted every field it may have": Caller(
+        organisation_id=50,
+        organisation_code="BARNARDOS",
+        client_id=uuid.uuid4(),
+        client_fields=GRANTABLE_TO_CLIENTS,
+    ),
+}
+
+
+def _cases() -> list[tuple[str, bool, str, Reason | None]]:
+    cases = []
+    for who, by_shielding in MATRIX.items():
+        for shielded, outcomes in by_shielding.items():
+            for fields, outcome in zip(
+                (IDENTITY, AUTHORITY, WHEREABOUTS, MATCHING), outcomes, strict=True
+            ):
+                cases.extend((who, shielded, field, outcome) for field in fields)
+    return cases
+
+
+@pytest.mark.parametrize(("who", "shielded", "field", "expected"), _cases())
+def test_permission_matrix(who: str, shielded: bool, field: str, expected: Reason | None) -> None:
+    decision = decide(
+        CALLERS[who], ChildFacts(responsible_authority_id=OWN, shielded=shielded, archived=False)
+    )
+    assert decision.withheld.get(field) == expected
+
+
+def test_the_matrix_covers_every_child_field() -> None:
+    covered = set(IDENTITY + AUTHORITY + WHEREABOUTS + MATCHING)
+    assert covered == {
+        name for name in CHILD_FIELDS if name not in ("id", "withheld", "__typename")
+    }
+
+
+def test_every_field_of_child_has_a_row_in_the_policy_table() -> None:
+    names = {
+        f.graphql_name or strawberry.utils.str_converters.to_camel_case(f.python_name)
+        for f in Child.__strawberry_definition__.fields
+    }  # type: ignore[attr-defined]
+    assert names <= set(CHILD_FIELDS), names - set(CHILD_FIELDS)
+
+
+def test_every_field_of_involvement_has_a_row_in_the_policy_table() -> None:
+    names = {
+        strawberry.utils.str_converters.to_camel_case(f.python_name)
+        for f in Involvement.__strawberry_definition__.fields
+    }  # type: ignore[attr-defined]
+    assert names <= set(INVOLVEMENT_FIELDS), names - set(INVOLVEMENT_FIELDS)
+
+
+def test_a_partner_sees_only_the_fields_it_was_granted() -> None:
+    partner = Caller(
+        organisation_id=50,
+        organisation_code="KIDS",
+        client_id=uuid.uuid4(),
+        client_fields=frozenset({"familyName", "dateOfBirth"}),
+    )
+    decision = decide(
+        partner, ChildFacts(responsible_authority_id=OWN, shielded=False, archived=False)
+    )
+    assert decision.discloses("familyName")
+    assert decision.withheld["givenNames"] == Reason.SCOPE
+    assert decision.withheld["involvements"] == Reason.SCOPE
+
+
+def test_an_auditor_alone_may_not_open_child_records() -> None:
+    auditor = Caller(
+        organisation_id=99, organisation_code="CONTACTPOINT", roles=frozenset({Role.AUDITOR})
+    )
+    with pytest.raises(Forbidden):
+        require_child_access(auditor)
+
+
+def test_an_untrained_practitioner_is_told_why_they_are_blocked() -> None:
+    blocked = Caller(
+        organisation_id=OWN,
+        organisation_code="E08000035",
+        roles=frozenset({Role.PRACTITIONER}),
+        blocked_reasons=("your ContactPoint training has not been recorded",),
+    )
+    with pytest.raises(Forbidden, match="training"):
+        require_child_access(blocked)
+
+
+def test_only_the_recording_organisation_sees_a_sensitive_services_nature() -> None:
+    manager = CALLERS["management team of the responsible authority"]
+    decision = decide(
+        manager, ChildFacts(responsible_authority_id=OWN, shielded=False, archived=False)
+    )
+    assert decision.service_nature_reason(sensitive=True, organisation_id=77) == Reason.CONSENT
+    assert decision.service_nature_reason(sensitive=True, organisation_id=OWN) is None
+    assert decision.service_nature_reason(sensitive=False, organisation_id=77) is None
+
+
+def test_partners_never_see_sensitive_involvements() -> None:
+    decision = decide(
+        CALLERS["partner granted every field it may have"],
+        ChildFacts(responsible_authority_id=OWN, shielded=False, archived=False),
+    )
+    assert decision.sees_sensitive_involvements is False
