@@ -1,0 +1,1 @@
+"""Demo data: a reproducible, realistic directory for trying ContactPoint and benchmarking it."""
