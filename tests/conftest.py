@@ -119,11 +119,16 @@ def settings() -> Settings:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def client(database_url: str, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def transport(database_url: str, settings: Settings) -> AsyncIterator[httpx.ASGITransport]:
+    """The app, running (lifespan included), reached over HTTP in-process."""
     from backend.web.app import create_app
 
     app = create_app(database_url=database_url, settings=settings)
     async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+        yield httpx.ASGITransport(app=manager.app)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def client(transport: httpx.ASGITransport) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -50,3 +50,11 @@ class ChildStatus(Enum):
 
 
 REASONS = {reason: WithheldReason(reason.value) for reason in Reason}
+
+
+@strawberry.enum
+class ShieldingReason(Enum):
+    DOMESTIC_VIOLENCE = "DOMESTIC_VIOLENCE"
+    WITNESS_PROTECTION = "WITNESS_PROTECTION"
+    ADOPTION = "ADOPTION"
+    OTHER = "OTHER"

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from backend.resolvers import accounts, children
+from backend.resolvers import accounts, children, shielding
 from backend.schema.accounts import Me, SignInResult
 from backend.schema.children import Child
 
@@ -25,3 +25,11 @@ class Mutation:
         description="Sign in with email, password and the 6-digit code; sets the session cookie.",
     )
     sign_out: bool = strawberry.field(resolver=accounts.sign_out, description="End the session.")
+    shield_child: Child = strawberry.field(
+        resolver=shielding.shield_child,
+        description="Shield a child (management team of its responsible authority, or an"
+        " administrator). Everyone else then sees only identity and whom to contact.",
+    )
+    unshield_child: Child = strawberry.field(
+        resolver=shielding.unshield_child, description="Lift a child's shielding, saying why."
+    )

@@ -191,3 +191,17 @@ async def test_a_post_that_is_not_json_is_refused(
 async def test_a_mutation_over_get_is_refused(client: httpx.AsyncClient) -> None:
     response = await client.get("/graphql", params={"query": "mutation { signOut }"})
     assert response.status_code in (400, 405)
+
+
+async def test_a_suspended_user_signs_in_only_to_see_why_they_are_blocked(
+    client: httpx.AsyncClient, engine: AsyncEngine, owner_engine: AsyncEngine
+) -> None:
+    user = await _user(engine)
+    async with owner_engine.begin() as conn:
+        await conn.execute(text("UPDATE user_account SET status = 'SUSPENDED'"))
+    response = await _sign_in(client, user.email, PASSWORD, _code(user))
+    me = response.json()["data"]["signIn"]["me"]
+    assert me["canAccessChildData"] is False
+    assert "your account is not active" in me["blockedReasons"]
+    child = await client.post("/graphql", json={"query": '{ child(id: "000000123459") { id } }'})
+    assert child.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"

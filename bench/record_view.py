@@ -1,0 +1,239 @@
+"""Record view benchmark: a signed-in practitioner opens children's records over HTTP.
+
+Prints latency percentiles, the server process's CPU per view (read from /proc), the
+database transactions per view (pg_stat_database), and, from an in-process cProfile run,
+the share of the view's time spent in the access policy. Nothing here asserts a timing.
+
+    .venv/bin/python bench/record_view.py --children 20000 --views 2000
+"""
+
+import argparse
+import asyncio
+import cProfile
+import json
+import os
+import pstats
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pyotp
+
+BIN = Path(sys.executable).parent
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+SIGN_IN = (
+    "mutation($e:String!,$p:String!,$t:String!){signIn(email:$e,password:$p,totpCode:$t){me{name}}}"
+)
+QUERY = """query View($id: ID!) { child(id: $id) {
+  id contactPointId givenNames familyName otherNames dateOfBirth gender shielded
+  responsibleAuthority { name teamName teamPhone teamEmail }
+  address { line1 line2 town postcode } postcode
+  parentsAndCarers { name relationship parentalResponsibility phone
+                     address { line1 town postcode } }
+  involvements { id organisation { name code } serviceType serviceTypeLabel practitionerName
+                 practitionerRole phone email startDate endDate leadProfessional
+                 withheld { field reason } }
+  caf { status startedOn holderName holderPhone }
+  withheld { field reason } } }"""
+
+
+def psql(url: str, sql: str) -> str:
+    return subprocess.run(
+        ["psql", url, "-Atqc", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--children", type=int, default=20000)
+    parser.add_argument("--views", type=int, default=2000)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    name = f"cp_bench_view_{secrets.token_hex(3)}"
+    psql(ADMIN_URL, f'CREATE DATABASE "{name}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    env = {**os.environ, "DATABASE_URL": url}
+    creds_path = Path(tempfile.mkdtemp()) / "creds.json"
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            BIN / "contactpoint",
+            "demo-data",
+            "--children",
+            str(args.children),
+            "--seed",
+            "11",
+            "--credentials",
+            str(creds_path),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    print(f"loaded {args.children:,} children in {time.perf_counter() - started:.1f} s")
+    creds = {c["email"]: c for c in json.loads(creds_path.read_text())}
+    me = creds["practitioner.leeds@demo.contactpoint.test"]
+    # Unshielded Leeds children with the most involvements: the heavy end of a record view.
+    ids = psql(
+        url,
+        """SELECT c.contact_point_id FROM child c
+        JOIN organisation o ON o.id = c.responsible_authority_id AND o.code = 'E08000035'
+        WHERE NOT EXISTS (SELECT 1 FROM shielding s WHERE s.child_id = c.id)
+        ORDER BY (SELECT count(*) FROM involvement i WHERE i.child_id = c.id) DESC, c.id
+        LIMIT 200""",
+    ).split()
+    listed = ",".join(f"'{i}'" for i in ids)
+    involvements = psql(
+        url,
+        f"""SELECT round(avg(n), 1) FROM (SELECT count(*) n FROM involvement i
+        JOIN child c ON c.id = i.child_id WHERE c.contact_point_id IN ({listed})
+        GROUP BY c.id) t""",
+    )
+
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "contactpoint", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base) as http:
+            http.post(
+                "/graphql",
+                json={
+                    "query": SIGN_IN,
+                    "variables": {
+                        "e": me["email"],
+                        "p": me["password"],
+                        "t": pyotp.TOTP(me["totpSecret"]).now(),
+                    },
+                },
+            ).raise_for_status()
+            for cp in ids[:50]:  # warm the caches and the connection pool
+                http.post("/graphql", json={"query": QUERY, "variables": {"id": cp}})
+            xact_before = int(
+                psql(url, f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{name}'")
+            )
+            cpu_before = cpu_seconds(server.pid)
+            latencies = []
+            wall = time.perf_counter()
+            for n in range(args.views):
+                t0 = time.perf_counter()
+                body = http.post(
+                    "/graphql", json={"query": QUERY, "variables": {"id": ids[n % len(ids)]}}
+                ).json()
+                latencies.append(time.perf_counter() - t0)
+                if "errors" in body:
+                    raise SystemExit(f"view failed: {body['errors']}")
+            wall = time.perf_counter() - wall
+            cpu = cpu_seconds(server.pid) - cpu_before
+            time.sleep(0.6)  # pg_stat_database is updated on a short delay
+            xacts = (
+                int(psql(url, f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{name}'"))
+                - xact_before
+            )
+    finally:
+        server.terminate()
+        server.wait()
+
+    latencies.sort()
+    pct = lambda p: latencies[int(p / 100 * (len(latencies) - 1))] * 1000  # noqa: E731
+    print(
+        f"record view over HTTP, one client, {args.views:,} views,"
+        f" {involvements} involvements on average"
+    )
+    print(
+        f"  latency p50 {pct(50):.2f} ms  p95 {pct(95):.2f} ms  p99 {pct(99):.2f} ms"
+        f"  mean {statistics.mean(latencies) * 1000:.2f} ms"
+    )
+    print(f"  throughput {args.views / wall:,.0f} views/s (sequential)")
+    print(f"  server CPU per view {cpu / args.views * 1000:.3f} ms")
+    print(
+        f"  database transactions per view {xacts / args.views:.2f}"
+        " (session check, view, audit event)"
+    )
+
+    print(profile_policy_share(url, me, ids))
+    if not args.keep:
+        psql(ADMIN_URL, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def profile_policy_share(url: str, me: dict[str, str], ids: list[str]) -> str:
+    """cProfile the same views in-process; report the policy's share of the request."""
+    from asgi_lifespan import LifespanManager
+
+    from backend.web.app import create_app
+
+    async def run(profiler: cProfile.Profile) -> None:
+        app = create_app(database_url=url)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+                await http.post(
+                    "/graphql",
+                    json={
+                        "query": SIGN_IN,
+                        "variables": {
+                            "e": me["email"],
+                            "p": me["password"],
+                            "t": pyotp.TOTP(me["totpSecret"]).at(time.time() + 30),
+                        },
+                    },
+                )
+                for cp in ids[:20]:
+                    await http.post("/graphql", json={"query": QUERY, "variables": {"id": cp}})
+                profiler.enable()
+                for n in range(1000):
+                    await http.post(
+                        "/graphql", json={"query": QUERY, "variables": {"id": ids[n % len(ids)]}}
+                    )
+                profiler.disable()
+
+    profiler = cProfile.Profile()
+    asyncio.run(run(profiler))
+    stats = pstats.Stats(profiler)
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    policy = 0.0
+    for (filename, _line, func), row in stats.stats.items():  # type: ignore[attr-defined]
+        if "backend/policy/" in filename and func in {
+            "decide",
+            "require_child_access",
+            "discloses",
+            "service_nature_reason",
+            "may_see_archived",
+        }:
+            policy += row[3] if func == "decide" else row[2]
+    return (
+        f"policy share of in-process request time (cProfile, 1,000 views): "
+        f"{policy / total * 100:.1f}% ({policy / 1000 * 1e6:.0f} us of profiled time per view)"
+    )
+
+
+if __name__ == "__main__":
+    main()
