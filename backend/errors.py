@@ -1,5 +1,6 @@
 """Errors a person can act on: each has a stable code and never carries a protected value."""
 
+import traceback
 from typing import Literal
 
 ErrorCode = Literal[
@@ -44,3 +45,12 @@ class Unavailable(ContactPointError):
 
 class SetupError(Exception):
     """The machine or configuration is not fit to run: one line saying what to do."""
+
+
+def describe_unexpected(error: BaseException) -> str:
+    """Exception type and code location only: the message may quote protected values."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = ", ".join(
+        f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" for frame in frames[-4:]
+    )
+    return f"{type(error).__name__} at {where}"

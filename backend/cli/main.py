@@ -5,6 +5,7 @@ Exit codes (SPEC section 10): 0 success, 1 a failed check, 2 bad usage or bad in
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -13,7 +14,7 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from backend.cli import commands
-from backend.errors import ContactPointError, SetupError
+from backend.errors import ContactPointError, SetupError, describe_unexpected
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -130,6 +131,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # A driver's message can quote row values; the traceback is for a developer only.
+        if os.environ.get("CONTACTPOINT_DEBUG"):
+            raise
+        print(
+            f"contactpoint: unexpected {describe_unexpected(error)}; nothing was committed."
+            " Run again with CONTACTPOINT_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_CHECK_FAILED
 
 
 if __name__ == "__main__":

@@ -251,10 +251,12 @@ class ChildGenerator:
 
         if upn is not None:
             batch.source_records.append(("SCHOOL_CENSUS", upn, child_id))
-        batch.source_records.append(("NHS_DEMOGRAPHICS", nhs, child_id))
-        batch.provenance.append((child_id, "date_of_birth", "NHS_DEMOGRAPHICS"))
+        # Without an NHS number the child came from the local authority's own system.
+        demographics = "NHS_DEMOGRAPHICS" if nhs is not None else "LOCAL_AUTHORITY"
+        batch.source_records.append((demographics, nhs or f"LA-{child_id}", child_id))
+        batch.provenance.append((child_id, "date_of_birth", demographics))
         batch.provenance.append(
-            (child_id, "postcode", "SCHOOL_CENSUS" if upn is not None else "NHS_DEMOGRAPHICS")
+            (child_id, "postcode", "SCHOOL_CENSUS" if upn is not None else demographics)
         )
 
     def _involvements(

@@ -7,28 +7,18 @@ text (a driver error can quote a row's values) never leaves the server, not even
 
 import logging
 import re
-import traceback
 from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from backend.errors import ContactPointError
+from backend.errors import ContactPointError, describe_unexpected
 
 log = logging.getLogger("contactpoint.errors")
 
 # graphql-core suggests field names ("Did you mean 'nhsNumber'?"): a map of the schema for
 # callers who may not introspect it.
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
-
-
-def describe_unexpected(error: BaseException) -> str:
-    """Exception type and code location only: the message may quote protected values."""
-    frames = traceback.extract_tb(error.__traceback__)
-    where = ", ".join(
-        f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" for frame in frames[-4:]
-    )
-    return f"{type(error).__name__} at {where}"
 
 
 def shape(error: GraphQLError, request_id: str) -> GraphQLError:
