@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = PROJECT_ROOT / ".pgdata"
     db_pool_size: int = 10
+    # Searches a person (or partner system) may make per minute: anti-fishing (SPEC 4).
+    search_rate_per_minute: int = Field(default=60, ge=1)
 
     @field_validator("database_url")
     @classmethod

@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from backend.errors import Forbidden
 from backend.policy.caller import CHILD_DATA_ROLES, Caller, Role
-from backend.policy.fields import CHILD_FIELDS, Group, Reason
+from backend.policy.fields import CHILD_FIELDS, SEARCH_SUMMARY_FIELDS, Group, Reason
 
 _PROTECTED_BY_SHIELDING = frozenset(
     {Group.LOCATION, Group.CARERS, Group.INVOLVEMENTS, Group.CAF, Group.MATCHING}
@@ -81,6 +81,20 @@ def _reason(caller: Caller, facts: ChildFacts, field: str, group: Group) -> Reas
     if group is Group.MATCHING:
         return Reason.ROLE
     return None
+
+
+def decide_summary(caller: Caller, facts: ChildFacts) -> Decision:
+    """A search result: the record's own decision, and everything past the summary withheld."""
+    full = decide(caller, facts)
+    withheld = dict(full.withheld)
+    for field in CHILD_FIELDS:
+        if field not in SEARCH_SUMMARY_FIELDS:
+            withheld.setdefault(field, Reason.SUMMARY)
+    return Decision(
+        withheld=MappingProxyType(withheld),
+        organisation_id=full.organisation_id,
+        sees_sensitive_involvements=full.sees_sensitive_involvements,
+    )
 
 
 def decide(caller: Caller, facts: ChildFacts) -> Decision:

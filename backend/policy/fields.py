@@ -12,6 +12,7 @@ class Reason(StrEnum):
     ROLE = "ROLE"
     SCOPE = "SCOPE"
     CONSENT = "CONSENT"
+    SUMMARY = "SUMMARY"  # a search result shows a summary: open the record for the rest
 
 
 class Group(StrEnum):
@@ -37,6 +38,8 @@ CHILD_FIELDS: dict[str, Group] = {
     "responsibleAuthority": Group.AUTHORITY,
     "address": Group.LOCATION,
     "postcode": Group.LOCATION,
+    "town": Group.LOCATION,
+    "postcodeDistrict": Group.LOCATION,
     "parentsAndCarers": Group.CARERS,
     "involvements": Group.INVOLVEMENTS,
     "involvementHistory": Group.INVOLVEMENTS,
@@ -64,6 +67,25 @@ INVOLVEMENT_FIELDS: dict[str, str] = {
     "withheld": "meta",
     "__typename": "meta",
 }
+
+# What a search result shows: enough to pick the right child (SPEC section 4).
+SEARCH_SUMMARY_FIELDS = frozenset(
+    {
+        "id",
+        "contactPointId",
+        "givenNames",
+        "familyName",
+        "otherNames",
+        "dateOfBirth",
+        "gender",
+        "shielded",
+        "responsibleAuthority",
+        "town",
+        "postcodeDistrict",
+        "withheld",
+        "__typename",
+    }
+)
 
 # Fields a partner client may be granted. Matching identifiers are never among them.
 GRANTABLE_TO_CLIENTS = frozenset(

@@ -147,6 +147,10 @@ class Child:
     )
     address: Address | None
     postcode: str | None
+    town: str | None
+    postcode_district: str | None = strawberry.field(
+        description="The outward part of the postcode, e.g. LS1."
+    )
     parents_and_carers: list[Carer] | None
     involvements: list[Involvement] | None
     involvement_history: list[Involvement] | None
@@ -195,6 +199,10 @@ class Child:
             if show("address")
             else None,
             postcode=record.postcode if show("postcode") else None,
+            town=record.town if show("town") else None,
+            postcode_district=record.postcode.split(" ")[0]
+            if record.postcode and show("postcodeDistrict")
+            else None,
             parents_and_carers=[Carer.from_record(c) for c in record.carers]
             if show("parentsAndCarers")
             else None,

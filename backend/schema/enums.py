@@ -13,6 +13,7 @@ class WithheldReason(Enum):
     ROLE = Reason.ROLE.value
     SCOPE = Reason.SCOPE.value
     CONSENT = Reason.CONSENT.value
+    SUMMARY = Reason.SUMMARY.value
 
 
 @strawberry.enum

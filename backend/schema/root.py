@@ -2,9 +2,10 @@
 
 import strawberry
 
-from backend.resolvers import accounts, children, shielding
+from backend.resolvers import accounts, children, search, shielding
 from backend.schema.accounts import Me, SignInResult
 from backend.schema.children import Child
+from backend.schema.search import ChildSearchResult
 
 
 @strawberry.type
@@ -15,6 +16,10 @@ class Query:
     child: Child | None = strawberry.field(
         resolver=children.child,
         description="Open a child's record by ContactPoint ID. Audited; needs child-data access.",
+    )
+    search_children: ChildSearchResult = strawberry.field(
+        resolver=search.search_children,
+        description="Find a child through typing errors; at most 25 summaries. Audited.",
     )
 
 

@@ -28,6 +28,8 @@ AUTHORITY = ("responsibleAuthority",)
 WHEREABOUTS = (
     "address",
     "postcode",
+    "town",
+    "postcodeDistrict",
     "parentsAndCarers",
     "involvements",
     "involvementHistory",

@@ -33,6 +33,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         Index("audit_event_actor_idx", "actor_user_id", "occurred_at"),
+        Index("audit_event_client_idx", "actor_client_id", "occurred_at"),
         Index("audit_event_child_idx", "subject_child_id", "occurred_at"),
         Index("audit_event_action_idx", "action", "occurred_at"),
         Index("audit_event_chain_idx", "chain", "chain_seq"),

@@ -3,7 +3,8 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from backend.db.tables.columns import (
@@ -38,6 +39,19 @@ class Child(SQLModel, table=True):
         Index("child_nhs_number_idx", "nhs_number", unique=True),
         Index("child_upn_idx", "upn", unique=True),
         Index("child_date_of_birth_idx", "date_of_birth"),
+        Index(
+            "child_family_key_trgm",
+            "family_key",
+            postgresql_using="gin",
+            postgresql_ops={"family_key": "gin_trgm_ops"},
+        ),
+        Index(
+            "child_name_keys_trgm",
+            "name_keys",
+            postgresql_using="gin",
+            postgresql_ops={"name_keys": "gin_trgm_ops"},
+        ),
+        Index("child_name_phonetics", "name_phonetics", postgresql_using="gin"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
@@ -62,6 +76,18 @@ class Child(SQLModel, table=True):
     archived_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     updated_at: datetime | None = Field(default=None, sa_column=created_at_column())
+
+    # Search keys, set by the child_search_keys trigger from the names on every write (so
+    # bulk COPY loads get them too); never written by the application.
+    family_key: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
+    given_key: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
+    name_keys: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
+    family_phonetic: list[str] | None = Field(
+        default=None, sa_column=Column(ARRAY(Text), nullable=False)
+    )
+    name_phonetics: list[str] | None = Field(
+        default=None, sa_column=Column(ARRAY(Text), nullable=False)
+    )
 
 
 class Carer(SQLModel, table=True):

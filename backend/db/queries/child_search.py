@@ -1,0 +1,176 @@
+"""The search statement: gather candidates through three indexes, score them, rank them.
+
+Candidates come from (1) trigram word similarity of the family name against every name
+the child has had, given names included (typos, swapped names, double-barrelled and
+previous names), (2) shared Double Metaphone codes (phonetic spellings), and (3) the
+date of birth with its usual slips. Each is an index scan; only candidates are scored.
+
+Score = weighted mean over the criteria given (see docs/SEARCH.md):
+  family name 0.35, given name 0.25, date of birth 0.25, postcode 0.10, gender 0.05.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.records import ChildRecord, OrganisationRecord
+
+WEIGHTS = {"family": 0.35, "given": 0.25, "dob": 0.25, "postcode": 0.10, "gender": 0.05}
+
+SEARCH_SQL = text("""
+WITH candidates AS (
+    SELECT c.id FROM child c
+     WHERE c.status = 'ACTIVE' AND :family <% c.name_keys
+    UNION
+    SELECT c.id FROM child c
+     WHERE c.status = 'ACTIVE' AND c.name_phonetics && CAST(:family_phonetics AS text[])
+    UNION
+    SELECT c.id FROM child c
+     WHERE c.status = 'ACTIVE' AND c.date_of_birth = ANY(CAST(:dobs AS date[]))
+),
+scored AS (
+    SELECT c.*,
+      GREATEST(
+        similarity(c.family_key, :family),
+        word_similarity(:family, c.family_key),
+        CASE WHEN c.family_phonetic && CAST(:family_phonetics AS text[]) THEN 0.8 ELSE 0 END,
+        0.85 * word_similarity(:family, c.name_keys)
+      ) AS family_score,
+      CASE WHEN CAST(:given AS text) IS NULL THEN 0 ELSE GREATEST(
+        similarity(c.given_key, :given),
+        CASE WHEN c.given_key = ANY(CAST(:given_variants AS text[])) THEN 0.9 ELSE 0 END,
+        CASE WHEN c.name_phonetics && CAST(:given_phonetics AS text[]) THEN 0.7 ELSE 0 END,
+        0.85 * word_similarity(:given, c.name_keys)
+      ) END AS given_score,
+      CASE WHEN CAST(:dob AS date) IS NULL THEN 0
+           WHEN c.date_of_birth = :dob THEN 1.0
+           WHEN c.date_of_birth = :dob_swapped THEN 0.8
+           WHEN c.date_of_birth = ANY(CAST(:dob_slips AS date[])) THEN 0.75
+           ELSE 0 END AS dob_score,
+      CASE WHEN CAST(:outward AS text) IS NULL THEN 0
+           WHEN c.postcode = :postcode THEN 1.0
+           WHEN split_part(c.postcode, ' ', 1) = :outward THEN 0.7
+           ELSE 0 END AS postcode_score,
+      CASE WHEN CAST(:gender AS text) IS NULL THEN 0
+           WHEN c.gender = :gender THEN 1.0 ELSE 0 END AS gender_score
+      FROM child c JOIN candidates USING (id)
+),
+ranked AS (
+    SELECT s.*,
+      (0.35 * s.family_score + :w_given * s.given_score + :w_dob * s.dob_score
+       + :w_postcode * s.postcode_score + :w_gender * s.gender_score) / :w_total AS score
+      FROM scored s
+)
+SELECT r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
+       r.date_of_birth, r.gender, r.town, r.postcode, r.status, round(r.score::numeric, 3) AS score,
+       json_build_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,
+                         'team_name', o.team_name, 'team_phone', o.team_phone,
+                         'team_email', o.team_email) AS authority,
+       EXISTS (SELECT 1 FROM shielding s
+                WHERE s.child_id = r.id AND s.unshielded_at IS NULL) AS shielded
+  FROM ranked r JOIN organisation o ON o.id = r.responsible_authority_id
+ WHERE r.score >= :minimum
+ ORDER BY r.score DESC, r.family_key, r.id
+ LIMIT :limit
+""")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParameters:
+    family: str
+    family_phonetics: list[str]
+    given: str | None
+    given_variants: list[str]
+    given_phonetics: list[str]
+    dob: date | None
+    dob_swapped: date | None
+    dob_slips: list[date]
+    postcode: str | None
+    outward: str | None
+    gender: str | None
+    minimum: float
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    score: float
+    child: ChildRecord
+
+
+def _weights(params: SearchParameters) -> dict[str, float]:
+    given = WEIGHTS["given"] if params.given else 0.0
+    dob = WEIGHTS["dob"] if params.dob else 0.0
+    postcode = WEIGHTS["postcode"] if params.outward else 0.0
+    gender = WEIGHTS["gender"] if params.gender else 0.0
+    total = WEIGHTS["family"] + given + dob + postcode + gender
+    return {
+        "w_given": given,
+        "w_dob": dob,
+        "w_postcode": postcode,
+        "w_gender": gender,
+        "w_total": total,
+    }
+
+
+def _summary(row: Any) -> ChildRecord:
+    authority = row.authority if isinstance(row.authority, dict) else json.loads(row.authority)
+    return ChildRecord(
+        id=row.id,
+        contact_point_id=row.contact_point_id,
+        given_names=row.given_names,
+        family_name=row.family_name,
+        other_names=tuple(row.other_names),
+        date_of_birth=row.date_of_birth,
+        gender=row.gender,
+        address_line1=None,
+        address_line2=None,
+        town=row.town,
+        postcode=row.postcode,
+        nhs_number=None,
+        upn=None,
+        status=row.status,
+        responsible_authority=OrganisationRecord(**authority),
+        shielded=row.shielded,
+        carers=(),
+        involvements=(),
+        caf=None,
+    )
+
+
+async def search_children(conn: AsyncConnection, params: SearchParameters) -> list[Match]:
+    values = {
+        "family": params.family,
+        "family_phonetics": params.family_phonetics,
+        "given": params.given,
+        "given_variants": params.given_variants,
+        "given_phonetics": params.given_phonetics,
+        "dob": params.dob,
+        "dob_swapped": params.dob_swapped,
+        "dob_slips": params.dob_slips,
+        "dobs": [d for d in (params.dob, params.dob_swapped, *params.dob_slips) if d],
+        "postcode": params.postcode,
+        "outward": params.outward,
+        "gender": params.gender,
+        "minimum": params.minimum,
+        "limit": params.limit,
+        **_weights(params),
+    }
+    rows = (await conn.execute(SEARCH_SQL, values)).all()
+    return [Match(score=float(row.score), child=_summary(row)) for row in rows]
+
+
+async def phonetics(conn: AsyncConnection, *keys: str | None) -> list[list[str]]:
+    """Double Metaphone codes of each key, computed by the same function as the index."""
+    result = await conn.execute(
+        text(
+            "SELECT cp_phonetics(k) FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n)"
+            " ORDER BY n"
+        ),
+        {"keys": [k or "" for k in keys]},
+    )
+    return [list(codes or []) for codes in result.scalars()]

@@ -1,0 +1,1 @@
+"""Finding the right child: criteria, name variants, and the rules against fishing."""

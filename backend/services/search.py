@@ -1,0 +1,136 @@
+"""Searching for a child: anti-fishing rules, matching, and the audit of every search.
+
+A search shows at most 25 children, as summaries. When more than 25 match well, it lists
+none and asks for more criteria instead: a long list invites browsing, not finding.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.audit.writer import AuditEntry, record
+from backend.db.queries.child_search import Match, SearchParameters, phonetics, search_children
+from backend.db.queries.child_view import fetch_children
+from backend.db.queries.rate_limits import recent_actions
+from backend.errors import RateLimited
+from backend.policy.decide import ChildFacts, decide_summary, require_child_access
+from backend.schema.children import Child
+from backend.search.criteria import Criteria, date_of_birth_slips
+from backend.search.variants import variants_of
+from backend.web.context import RequestContext
+
+MAX_RESULTS = 25
+MINIMUM_SCORE = 0.5
+STRONG_SCORE = 0.8
+TOO_MANY = (
+    "More than 25 children match well. Add a date of birth, a given name or a postcode to "
+    "narrow the search."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownMatch:
+    score: float
+    child: Child
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    matches: list[ShownMatch] | None
+    too_many: bool
+    message: str | None
+
+
+async def _matches(conn: AsyncConnection, criteria: Criteria) -> list[Match]:
+    if criteria.contact_point_id is not None:
+        found = (await fetch_children(conn, [criteria.contact_point_id])).get(
+            criteria.contact_point_id
+        )
+        return [Match(score=1.0, child=found)] if found and found.status == "ACTIVE" else []
+    if criteria.family is None:
+        raise ValueError("criteria without a family name or ID cannot be searched")
+    family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
+    swapped, slips = (
+        date_of_birth_slips(criteria.date_of_birth) if criteria.date_of_birth else (None, [])
+    )
+    params = SearchParameters(
+        family=criteria.family,
+        family_phonetics=family_codes,
+        given=criteria.given,
+        given_variants=variants_of(criteria.given) if criteria.given else [],
+        given_phonetics=given_codes,
+        dob=criteria.date_of_birth,
+        dob_swapped=swapped,
+        dob_slips=slips,
+        postcode=criteria.postcode,
+        outward=criteria.outward,
+        gender=criteria.gender,
+        minimum=MINIMUM_SCORE,
+        limit=4 * MAX_RESULTS,
+    )
+    return await search_children(conn, params)
+
+
+async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
+    caller = ctx.require_caller()
+    require_child_access(caller)
+    async with ctx.engine.begin() as conn:
+        recent = await recent_actions(
+            conn,
+            user_id=caller.user_id,
+            client_id=caller.client_id,
+            action="CHILD_SEARCH",
+            seconds=60,
+        )
+        limit = ctx.settings.search_rate_per_minute
+        if recent >= limit:
+            await record(
+                conn,
+                ctx.actor,
+                AuditEntry(
+                    action="CHILD_SEARCH",
+                    outcome="RATE_LIMITED",
+                    detail={"criteria": criteria.as_audit()},
+                ),
+            )
+            refused = RateLimited(
+                f"you have made {limit} searches in the last minute: wait a "
+                "minute, then search again"
+            )
+        else:
+            refused = None
+            matches = await _matches(conn, criteria)
+            strong = sum(1 for match in matches if match.score >= STRONG_SCORE)
+            too_many = strong > MAX_RESULTS
+            shown = [] if too_many else matches[:MAX_RESULTS]
+            await record(
+                conn,
+                ctx.actor,
+                AuditEntry(
+                    action="CHILD_SEARCH",
+                    detail={
+                        "criteria": criteria.as_audit(),
+                        "tooManyMatches": too_many,
+                        "ids": [match.child.contact_point_id for match in shown],
+                    },
+                ),
+            )
+    if refused is not None:
+        raise refused  # after the commit: the refusal itself stays on record
+    if too_many:
+        return SearchOutcome(matches=None, too_many=True, message=TOO_MANY)
+    results = []
+    for match in shown:
+        facts = ChildFacts(
+            responsible_authority_id=match.child.responsible_authority.id,
+            shielded=match.child.shielded,
+            archived=False,
+        )
+        results.append(
+            ShownMatch(
+                score=match.score,
+                child=Child.from_record(match.child, decide_summary(caller, facts)),
+            )
+        )
+    message = None if results else "No child matches. Check the spelling or try fewer details."
+    return SearchOutcome(matches=results, too_many=False, message=message)
