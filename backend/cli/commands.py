@@ -4,12 +4,25 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable, Coroutine
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from backend.cli.database import app_engine, check_reachable, database_url
 from backend.errors import SetupError
 from backend.settings import get_settings
+
+
+def on_database(run: Callable[[str], Coroutine[Any, Any, int]]) -> int:
+    """Run `run(url)` on DATABASE_URL's server, or the embedded one, once it answers."""
+
+    async def checked(url: str) -> int:
+        await check_reachable(url)
+        return await run(url)
+
+    with database_url(get_settings()) as url:
+        return asyncio.run(checked(url))
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -32,11 +45,12 @@ def serve(args: argparse.Namespace) -> int:
 def db_upgrade(args: argparse.Namespace) -> int:
     from backend.db import migrate
 
-    with database_url(get_settings()) as url:
-        asyncio.run(check_reachable(url))
-        asyncio.run(migrate.upgrade(url))
-    print("database is at the newest schema")
-    return 0
+    async def run(url: str) -> int:
+        await migrate.upgrade(url)
+        print("database is at the newest schema")
+        return 0
+
+    return on_database(run)
 
 
 def _progress(phase: str, done: int, total: int) -> None:
@@ -74,7 +88,6 @@ def demo_data(args: argparse.Namespace) -> int:
             raise SetupError(f"--credentials: folder {target.parent} does not exist")
 
     async def run(url: str) -> int:
-        await check_reachable(url)
         await migrate.upgrade(url)
         async with app_engine(url) as engine:
             existing = await directory_child_count(engine)
@@ -98,8 +111,7 @@ def demo_data(args: argparse.Namespace) -> int:
         _print_credentials(credentials, args.credentials)
         return 0
 
-    with database_url(get_settings()) as url:
-        return asyncio.run(run(url))
+    return on_database(run)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -123,7 +135,6 @@ def users_add(args: argparse.Namespace) -> int:
     check_password(password)
 
     async def run(url: str) -> int:
-        await check_reachable(url)
         async with app_engine(url) as engine, engine.begin() as conn:
             user = await create_user(
                 conn,
@@ -142,8 +153,7 @@ def users_add(args: argparse.Namespace) -> int:
             print("until training and vetting dates are recorded, this user cannot see child data")
         return 0
 
-    with database_url(get_settings()) as url:
-        return asyncio.run(run(url))
+    return on_database(run)
 
 
 def api_clients_add(args: argparse.Namespace) -> int:
@@ -151,7 +161,6 @@ def api_clients_add(args: argparse.Namespace) -> int:
     from backend.services.api_clients import create_api_client
 
     async def run(url: str) -> int:
-        await check_reachable(url)
         async with app_engine(url) as engine, engine.begin() as conn:
             client = await create_api_client(
                 conn,
@@ -164,8 +173,7 @@ def api_clients_add(args: argparse.Namespace) -> int:
         print(f"token (shown once; send as 'Authorization: Bearer <token>'): {client.token}")
         return 0
 
-    with database_url(get_settings()) as url:
-        return asyncio.run(run(url))
+    return on_database(run)
 
 
 def audit_verify(args: argparse.Namespace) -> int:
@@ -175,7 +183,6 @@ def audit_verify(args: argparse.Namespace) -> int:
     from backend.db.urls import to_async_url
 
     async def run(url: str) -> int:
-        await check_reachable(url)
         # As the schema owner: verification reads the chain heads, which the app role cannot.
         engine = create_async_engine(to_async_url(url))
         try:
@@ -189,5 +196,4 @@ def audit_verify(args: argparse.Namespace) -> int:
         print(f"audit log {verdict}: {report.events:,} events in {report.chains} chains")
         return 0 if report.ok else 1
 
-    with database_url(get_settings()) as url:
-        return asyncio.run(run(url))
+    return on_database(run)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.audit.writer import Actor, AuditEntry, record
 from backend.auth.tokens import new_token, token_hash
+from backend.db.queries.organisations import active_organisation_id
 from backend.errors import BadInput
 from backend.policy.fields import GRANTABLE_TO_CLIENTS
 
@@ -31,12 +32,7 @@ async def create_api_client(
             f"field must be Child fields a partner may read ({allowed}){not_allowed}",
             field="field",
         )
-    organisation_id = (
-        await conn.execute(
-            text("SELECT id FROM organisation WHERE code = :code AND active"),
-            {"code": organisation_code},
-        )
-    ).scalar()
+    organisation_id = await active_organisation_id(conn, organisation_code)
     if organisation_id is None:
         raise BadInput(f"no active organisation has code {organisation_code}", field="org")
     client_id, token = uuid.uuid4(), new_token()

@@ -5,6 +5,8 @@ review date, and is audited in the same transaction.
 
 from datetime import date
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries import shielding as queries
 from backend.db.tables.vocabulary import SHIELDING_REASONS
@@ -27,6 +29,20 @@ def _require_manager(caller: Caller) -> None:
             "you cannot change child records until this is resolved: "
             + "; ".join(caller.blocked_reasons)
         )
+
+
+async def _child_to_change(conn: AsyncConnection, caller: Caller, cp_id: str, verb: str) -> int:
+    """The child's internal id, locked, if this caller may shield or unshield it."""
+    found = await queries.child_for_change(conn, cp_id)
+    if found is None:
+        raise NotFound("no child has that ContactPoint ID", field="childId")
+    internal_id, authority_id = found
+    if not _may_shield(caller, authority_id):
+        raise Forbidden(
+            f"only the management team of the child's responsible authority can {verb} this child",
+            field="childId",
+        )
+    return internal_id
 
 
 def _child_id(child_id: str) -> str:
@@ -52,16 +68,7 @@ async def shield_child(
     if review_date <= date.today():
         raise BadInput("reviewDate must be in the future", field="reviewDate")
     async with ctx.engine.begin() as conn:
-        found = await queries.child_for_change(conn, cp_id)
-        if found is None:
-            raise NotFound("no child has that ContactPoint ID", field="childId")
-        internal_id, authority_id = found
-        if not _may_shield(caller, authority_id):
-            raise Forbidden(
-                "only the management team of the child's responsible authority "
-                "can shield this child",
-                field="childId",
-            )
+        internal_id = await _child_to_change(conn, caller, cp_id, "shield")
         if await queries.active_shielding(conn, internal_id) is not None:
             raise BadInput("this child is already shielded", field="childId")
         await queries.insert_shielding(
@@ -96,16 +103,7 @@ async def unshield_child(ctx: RequestContext, child_id: str, note: str) -> str:
     if caller.user_id is None:
         raise Forbidden("only a signed-in person can unshield a child")
     async with ctx.engine.begin() as conn:
-        found = await queries.child_for_change(conn, cp_id)
-        if found is None:
-            raise NotFound("no child has that ContactPoint ID", field="childId")
-        internal_id, authority_id = found
-        if not _may_shield(caller, authority_id):
-            raise Forbidden(
-                "only the management team of the child's responsible authority "
-                "can unshield this child",
-                field="childId",
-            )
+        internal_id = await _child_to_change(conn, caller, cp_id, "unshield")
         active = await queries.active_shielding(conn, internal_id)
         if active is None:
             raise BadInput("this child is not shielded", field="childId")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.audit.writer import Actor, AuditEntry, record
 from backend.auth import totp
 from backend.auth.passwords import hash_password
+from backend.db.queries.organisations import active_organisation_id
 from backend.errors import BadInput
 from backend.policy.caller import Role
 
@@ -55,12 +56,7 @@ async def create_user(
     if not roles or unknown:
         raise BadInput(f"role must be one of {', '.join(Role.__members__)}", field="role")
     check_password(password)
-    organisation_id = (
-        await conn.execute(
-            text("SELECT id FROM organisation WHERE code = :code AND active"),
-            {"code": organisation_code},
-        )
-    ).scalar()
+    organisation_id = await active_organisation_id(conn, organisation_code)
     if organisation_id is None:
         raise BadInput(f"no active organisation has code {organisation_code}", field="org")
     secret = totp.new_secret()

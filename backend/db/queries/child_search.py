@@ -9,7 +9,6 @@ Score = weighted mean over the criteria given (see docs/SEARCH.md):
   family name 0.35, given name 0.25, date of birth 0.25, postcode 0.10, gender 0.05.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +16,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from backend.db.records import ChildRecord, OrganisationRecord
+from backend.db.queries.child_view import organisation_from_json
+from backend.db.records import ChildRecord
 
 WEIGHTS = {"family": 0.35, "given": 0.25, "dob": 0.25, "postcode": 0.10, "gender": 0.05}
 
@@ -118,7 +118,6 @@ def _weights(params: SearchParameters) -> dict[str, float]:
 
 
 def _summary(row: Any) -> ChildRecord:
-    authority = row.authority if isinstance(row.authority, dict) else json.loads(row.authority)
     return ChildRecord(
         id=row.id,
         contact_point_id=row.contact_point_id,
@@ -134,7 +133,7 @@ def _summary(row: Any) -> ChildRecord:
         nhs_number=None,
         upn=None,
         status=row.status,
-        responsible_authority=OrganisationRecord(**authority),
+        responsible_authority=organisation_from_json(row.authority),
         shielded=row.shielded,
         carers=(),
         involvements=(),

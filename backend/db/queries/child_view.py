@@ -109,6 +109,11 @@ def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def organisation_from_json(value: Any) -> OrganisationRecord:
+    """An organisation built by PostgreSQL's json_build_object (text or already decoded)."""
+    return _organisation(_loads(value))
+
+
 def _record(row: Any) -> ChildRecord:
     return ChildRecord(
         id=row.id,
@@ -125,7 +130,7 @@ def _record(row: Any) -> ChildRecord:
         nhs_number=row.nhs_number,
         upn=row.upn,
         status=row.status,
-        responsible_authority=_organisation(_loads(row.authority)),
+        responsible_authority=organisation_from_json(row.authority),
         shielded=row.shielded,
         carers=tuple(CarerRecord(**carer) for carer in _loads(row.carers)),
         involvements=tuple(_involvement(item) for item in _loads(row.involvements)),

@@ -11,6 +11,14 @@ _BY_ID = text(
 )
 
 
+async def active_organisation_id(conn: AsyncConnection, code: str) -> int | None:
+    result = await conn.execute(
+        text("SELECT id FROM organisation WHERE code = :code AND active"), {"code": code}
+    )
+    value = result.scalar()
+    return int(value) if value is not None else None
+
+
 async def organisation_by_id(conn: AsyncConnection, organisation_id: int) -> OrganisationRecord:
     row = (await conn.execute(_BY_ID, {"id": organisation_id})).one()
     return OrganisationRecord(**row._mapping)
