@@ -26,3 +26,36 @@ def test_sign_in_page_has_no_accessibility_violations(page: Page) -> None:
     expect(page.get_by_label("Email address")).to_be_visible()
     result = Axe().run(page)
     assert result.violations_count == 0, result.generate_report()
+
+
+def test_a_practitioner_signs_in_with_password_and_a_real_totp_code(
+    page: Page, demo_credentials: list[dict[str, str]], output_path: str
+) -> None:
+    import pyotp
+
+    person = next(c for c in demo_credentials if c["email"].startswith("practitioner2.leeds"))
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(person["email"])
+    page.get_by_label("Password", exact=True).fill(person["password"])
+    page.get_by_label("Security code").fill(pyotp.TOTP(person["totpSecret"]).now())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search for a child")
+    cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
+    assert cookies["cp_session"]["httpOnly"] is True
+    assert cookies["cp_session"]["sameSite"] == "Strict"
+    Path(output_path).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(output_path) / "signed-in.png"), full_page=True)
+
+
+def test_a_wrong_code_shows_a_govuk_error_summary(
+    page: Page, demo_credentials: list[dict[str, str]]
+) -> None:
+    person = next(c for c in demo_credentials if c["email"].startswith("manager.leeds"))
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(person["email"])
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_label("Security code").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("not right")

@@ -14,7 +14,10 @@ def test_the_committed_schema_is_current() -> None:
 
 def test_the_public_interface_names_are_present() -> None:
     sdl = schema.as_str()
-    for name in ("signIn(email: String!, password: String!, totpCode: String!)",
-                 "searchChildren(criteria: ChildSearchInput!)", "child(id: ID!): Child",
-                 "withheld: [WithheldField!]!"):
+    for name in (
+        "signIn(email: String!, password: String!, totpCode: String!)",
+        "searchChildren(criteria: ChildSearchInput!)",
+        "child(id: ID!): Child",
+        "withheld: [WithheldField!]!",
+    ):
         assert name in sdl

@@ -46,6 +46,7 @@ class World:
     narrow_partner_token: str = ""
     shielded_child: str = ""
     open_child: str = ""
+    leeds_id: int = 0
 
 
 async def build_world(engine: AsyncEngine) -> World:
@@ -53,6 +54,7 @@ async def build_world(engine: AsyncEngine) -> World:
     actor = Actor(request_id="test-world")
     async with engine.begin() as conn:
         leeds = await factories.authority(conn)
+        world.leeds_id = leeds
         manchester = await factories.authority(
             conn, code="E08000003", name="Manchester City Council"
         )

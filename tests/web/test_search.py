@@ -22,7 +22,7 @@ SEARCH = """query($c: ChildSearchInput!) { searchChildren(criteria: $c) {
 async def world(engine: AsyncEngine) -> World:
     world = await build_world(engine)
     async with engine.begin() as conn:
-        leeds = 1  # the first authority build_world makes
+        leeds = world.leeds_id
         for given, family, born, postcode, others in [
             ("Robert", "Smith", date(2014, 3, 9), "LS1 4AP", []),
             ("Olivia", "Smith-Jones", date(2016, 5, 21), "LS6 2QT", []),

@@ -1,0 +1,210 @@
+"""Search latency: mixed, realistic searches over HTTP, then the bare search statement.
+
+Loads N demo children, makes the same kind of corrupted queries as search_quality.py
+(real children, the MIX of bench/search_queries.py), and sends them one after another
+through the real HTTP endpoint as one signed-in practitioner (session check, rate-limit
+count, the phonetic codes, the search statement, the audit event). Prints p50/p95/p99,
+searches per second and server CPU per search, overall and per kind of query. Then, for
+a sample of the same queries, times the search statement alone as the service issues it
+(`search_children` with SearchParameters built as backend/services/search.py builds
+them) and its server-side planning and execution times from EXPLAIN ANALYZE.
+
+    .venv/bin/python bench/search_latency.py --children 100000 --searches 3000
+    .venv/bin/python bench/search_latency.py --children 1000000 --searches 3000
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from search_queries import MIX, Query, demo_server, make_queries, percentile, sample_children
+from sqlalchemy import text
+
+from backend.db.engine import create_engine
+from backend.db.queries.child_search import (
+    SEARCH_SQL,
+    SearchParameters,
+    _weights,
+    phonetics,
+    search_children,
+)
+from backend.search.criteria import Criteria, date_of_birth_slips, parse_criteria
+from backend.search.variants import variants_of
+from backend.services.search import MAX_RESULTS, MINIMUM_SCORE
+
+EXPLAIN = text("EXPLAIN (ANALYZE, FORMAT JSON) " + str(SEARCH_SQL.text))
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _ms(values: list[float]) -> str:
+    ordered = sorted(values)
+    return (
+        f"p50 {percentile(ordered, 50) * 1000:6.2f} ms  p95 {percentile(ordered, 95) * 1000:6.2f}"
+        f" ms  p99 {percentile(ordered, 99) * 1000:6.2f} ms"
+        f"  mean {statistics.mean(ordered) * 1000:6.2f} ms"
+    )
+
+
+def criteria_of(query: Query) -> Criteria:
+    """The criteria exactly as the GraphQL resolver parses them."""
+    c = query.criteria
+    return parse_criteria(
+        family_name=c.get("familyName"),
+        given_name=c.get("givenName"),
+        previous_name=c.get("previousName"),
+        date_of_birth=c.get("dateOfBirth"),
+        gender=c.get("gender"),
+        postcode=c.get("postcode"),
+        today=date.today(),
+    )
+
+
+async def parameters(conn: Any, criteria: Criteria) -> SearchParameters:
+    """As backend.services.search._matches builds them (the phonetic codes query included)."""
+    assert criteria.family is not None
+    family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
+    swapped, slips = (
+        date_of_birth_slips(criteria.date_of_birth) if criteria.date_of_birth else (None, [])
+    )
+    return SearchParameters(
+        family=criteria.family,
+        family_phonetics=family_codes,
+        given=criteria.given,
+        given_variants=variants_of(criteria.given) if criteria.given else [],
+        given_phonetics=given_codes,
+        dob=criteria.date_of_birth,
+        dob_swapped=swapped,
+        dob_slips=slips,
+        postcode=criteria.postcode,
+        outward=criteria.outward,
+        gender=criteria.gender,
+        minimum=MINIMUM_SCORE,
+        limit=4 * MAX_RESULTS,
+    )
+
+
+def bound_values(params: SearchParameters) -> dict[str, Any]:
+    """The statement's parameters, as search_children binds them (for EXPLAIN)."""
+    return {
+        "family": params.family,
+        "family_phonetics": params.family_phonetics,
+        "given": params.given,
+        "given_variants": params.given_variants,
+        "given_phonetics": params.given_phonetics,
+        "dob": params.dob,
+        "dob_swapped": params.dob_swapped,
+        "dob_slips": params.dob_slips,
+        "dobs": [d for d in (params.dob, params.dob_swapped, *params.dob_slips) if d],
+        "postcode": params.postcode,
+        "outward": params.outward,
+        "gender": params.gender,
+        "minimum": params.minimum,
+        "limit": params.limit,
+        **_weights(params),
+    }
+
+
+async def time_sql(url: str, queries: list[Query]) -> dict[str, list[float]]:
+    engine = create_engine(url, pool_size=1)
+    times: dict[str, list[float]] = defaultdict(list)
+    try:
+        async with engine.connect() as conn:
+            prepared = [(q, await parameters(conn, criteria_of(q))) for q in queries]
+            for _query, params in prepared[:20]:  # warm the statement cache
+                await search_children(conn, params)
+            for query, params in prepared:
+                started = time.perf_counter()
+                await search_children(conn, params)
+                elapsed = time.perf_counter() - started
+                times["statement"].append(elapsed)
+                times[f"statement:{query.kind}"].append(elapsed)
+                plan = (await conn.execute(EXPLAIN, bound_values(params))).scalar_one()[0]
+                times["planning"].append(plan["Planning Time"] / 1000)
+                times["execution"].append(plan["Execution Time"] / 1000)
+                times[f"execution:{query.kind}"].append(plan["Execution Time"] / 1000)
+            await conn.rollback()
+    finally:
+        await engine.dispose()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--children", type=int, default=100000)
+    parser.add_argument("--searches", type=int, default=3000)
+    parser.add_argument("--warmup", type=int, default=100, help="untimed searches first")
+    parser.add_argument("--sql-sample", type=int, default=500, help="statements timed alone")
+    parser.add_argument("--seed", type=int, default=11, help="demo data and sample seed")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    with demo_server(args.children, args.seed, "latency", args.keep) as server:
+        print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
+        children = sample_children(server.url, args.searches, args.seed)
+        queries = make_queries(children, args.searches, args.seed)
+        for query in queries[: args.warmup]:
+            server.search(query.criteria)
+        latencies: dict[str, list[float]] = defaultdict(list)
+        outcomes = {"errors": 0, "too many": 0, "no match": 0}
+        cpu_before = cpu_seconds(server.pid)
+        wall = time.perf_counter()
+        for query in queries:
+            t0 = time.perf_counter()
+            body = server.search(query.criteria)
+            elapsed = time.perf_counter() - t0
+            latencies["all"].append(elapsed)
+            latencies[query.kind].append(elapsed)
+            if "errors" in body:
+                outcomes["errors"] += 1
+            elif body["data"]["searchChildren"]["tooManyMatches"]:  # type: ignore[index]
+                outcomes["too many"] += 1
+            elif not body["data"]["searchChildren"]["matches"]:  # type: ignore[index]
+                outcomes["no match"] += 1
+        wall = time.perf_counter() - wall
+        cpu = cpu_seconds(server.pid) - cpu_before
+        sql = asyncio.run(time_sql(server.url, queries[: args.sql_sample]))
+
+    n = len(queries)
+    print(
+        f"search over HTTP, one client, sequential, {n:,} mixed searches, {args.children:,}"
+        f" children (after {args.warmup} untimed)"
+    )
+    print(f"  latency {_ms(latencies['all'])}")
+    print(
+        f"  throughput {n / wall:,.0f} searches/s; server CPU per search"
+        f" {cpu / n * 1000:.2f} ms; {outcomes}"
+    )
+    print(f"\nthe search statement alone, {len(sql['statement'])} of the same queries:")
+    print(f"  search_children() {_ms(sql['statement'])}")
+    print(f"  EXPLAIN ANALYZE execution {_ms(sql['execution'])}")
+    print(f"  EXPLAIN ANALYZE planning  {_ms(sql['planning'])}")
+    print("\nper kind of query: HTTP p50/p95 (n) | statement execution p50/p95 (n)")
+    for kind in MIX:
+        http = sorted(latencies.get(kind, []))
+        execution = sorted(sql.get(f"execution:{kind}", []))
+        if not http:
+            continue
+        line = (
+            f"  {kind:<20} {percentile(http, 50) * 1000:6.1f} {percentile(http, 95) * 1000:6.1f}"
+            f" ms ({len(http)})"
+        )
+        if execution:
+            line += (
+                f" | {percentile(execution, 50) * 1000:6.1f}"
+                f" {percentile(execution, 95) * 1000:6.1f} ms ({len(execution)})"
+            )
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
