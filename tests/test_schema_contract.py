@@ -1,6 +1,7 @@
 """The exported GraphQL schema (schema.graphql) is the contract partners and the app build
-on; it is committed, and this fails when it is stale. Refresh it with:
-    .venv/bin/python -c "from backend.schema.build import schema; print(schema.as_str())" > schema.graphql
+on; it is committed, and this fails when it is stale. Refresh it with
+    .venv/bin/python -c "from backend.schema.build import schema; print(schema.as_str())" \
+        > schema.graphql
 """
 
 from backend.paths import PROJECT_ROOT
