@@ -223,7 +223,7 @@ async def test_too_many_good_matches_are_not_listed(
         for n in range(30):
             await factories.child(
                 conn,
-                1,
+                world.leeds_id,
                 given_names="Sam",
                 family_name="Common",
                 date_of_birth=date(2010 + n % 8, 1 + n % 12, 1 + n),
