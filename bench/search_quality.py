@@ -5,7 +5,8 @@ is MIX in bench/search_queries.py), runs each through the real HTTP endpoint as 
 signed-in Leeds practitioner and prints, per kind of corruption and overall: recall@1
 (the true child is the first match), recall@10, the rate of "too many matches" and of no
 match, and how many misses were ambiguous (another active child has the same given
-names, family name and date of birth). Then a few failing queries of each kind.
+names, family name and date of birth) or tied (listed with the same score as the first:
+the criteria typed cannot tell them apart). Then a few failing queries of each kind.
 
     .venv/bin/python bench/search_quality.py --children 20000 --queries 1000
 """
@@ -42,7 +43,9 @@ def run_query(server: DemoServer, query: Query) -> None:
     body = server.search(query.criteria)
     result = query.result
     if "errors" in body:
-        result.update(error=body["errors"][0]["message"], rank=None, too_many=False, none=False)
+        result.update(
+            error=body["errors"][0]["message"], rank=None, too_many=False, none=False, tie=False
+        )
         return
     answer = body["data"]["searchChildren"]
     matches = answer["matches"] or []
@@ -56,6 +59,9 @@ def run_query(server: DemoServer, query: Query) -> None:
         count=len(matches),
         first=matches[0] if matches else None,
         true_score=matches[rank - 1]["score"] if rank else None,
+        # Listed below another child with the very same score: the criteria typed cannot
+        # tell the two apart (the order among equals is by family name, then row id).
+        tie=bool(rank and rank > 1 and matches[rank - 1]["score"] == matches[0]["score"]),
     )
 
 
@@ -80,7 +86,7 @@ def report(queries: list[Query], ambiguous: set[str], examples: int) -> None:
         by_kind[query.kind].append(query)
     header = (
         f"{'kind':<20} {'n':>5} {'recall@1':>9} {'recall@10':>10} {'too many':>9}"
-        f" {'no match':>9} {'errors':>7} {'misses@1':>9} {'ambiguous':>10}"
+        f" {'no match':>9} {'errors':>7} {'misses@1':>9} {'ambiguous':>10} {'ties':>5}"
     )
     print(header)
     print("-" * len(header))
@@ -95,26 +101,34 @@ def report(queries: list[Query], ambiguous: set[str], examples: int) -> None:
         errors = sum(1 for q in group if q.result["error"])
         misses = [q for q in group if q.result["rank"] != 1]
         amb = sum(1 for q in misses if q.child.cp_id in ambiguous)
+        ties = sum(1 for q in misses if q.result["tie"])
         if kind == "OVERALL":
             print("-" * len(header))
         print(
             f"{kind:<20} {n:>5} {at1 / n:>9.3f} {at10 / n:>10.3f} {too_many / n:>9.3f}"
-            f" {none / n:>9.3f} {errors:>7} {len(misses):>9} {amb:>10}"
+            f" {none / n:>9.3f} {errors:>7} {len(misses):>9} {amb:>10} {ties:>5}"
         )
     n = len(queries)
-    amb_total = sum(1 for q in queries if q.result["rank"] != 1 and q.child.cp_id in ambiguous)
     at1 = sum(1 for q in queries if q.result["rank"] == 1)
-    print(
-        f"overall recall@1 not counting ambiguous misses: {(at1 + amb_total) / n:.3f}"
-        "  (targets: recall@1 >= 0.90, recall@10 >= 0.98)"
+    amb_total = sum(1 for q in queries if q.result["rank"] != 1 and q.child.cp_id in ambiguous)
+    excused = sum(
+        1
+        for q in queries
+        if q.result["rank"] != 1 and (q.child.cp_id in ambiguous or q.result["tie"])
     )
+    print(
+        f"overall recall@1 counting ambiguous misses as found: {(at1 + amb_total) / n:.3f};"
+        f" counting ambiguous and tied misses as found: {(at1 + excused) / n:.3f}"
+    )
+    print("targets: recall@1 >= 0.90, recall@10 >= 0.98 overall")
 
     if examples <= 0:
         return
     print("\nfailing examples (query -> true child, its rank and score -> what came first):")
     for kind, group in rows[:-1]:
         misses = [q for q in group if q.result["rank"] != 1]
-        misses.sort(key=lambda q: q.child.cp_id in ambiguous)  # clear faults first
+        # Clear faults first: neither ambiguous nor tied with the first.
+        misses.sort(key=lambda q: (q.child.cp_id in ambiguous) or bool(q.result["tie"]))
         if not misses:
             continue
         at1 = sum(1 for q in group if q.result["rank"] == 1) / len(group)
@@ -133,6 +147,7 @@ def report(queries: list[Query], ambiguous: set[str], examples: int) -> None:
             rank = result["rank"]
             place = f"rank {rank}, score {result['true_score']}" if rank else "not listed"
             flag = " [ambiguous]" if query.child.cp_id in ambiguous else ""
+            flag += " [tie]" if result["tie"] else ""
             print(f"  query {json.dumps(query.criteria, ensure_ascii=False)} ({query.detail})")
             print(f"    true: {query.child.describe()} -> {place}{flag}")
             print(f"    {outcome}; {result.get('count', 0)} listed")

@@ -96,8 +96,7 @@ def sample_children(url: str, count: int, seed: int) -> list[TrueChild]:
     """A seeded sample of active children: a broad one, plus those with the rarer traits
     (previous names, double-barrelled names) so every kind of query has enough."""
     columns = (
-        "contact_point_id, given_names, family_name, other_names, date_of_birth, gender,"
-        " postcode"
+        "contact_point_id, given_names, family_name, other_names, date_of_birth, gender, postcode"
     )
     order = f"ORDER BY md5(contact_point_id || '{int(seed)}')"
     broad = f"SELECT {columns} FROM child WHERE status = 'ACTIVE' {order} LIMIT {20 * count}"
@@ -532,4 +531,3 @@ def demo_server(children: int, seed: int, label: str, keep: bool) -> Iterator[De
 
 def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[int(p / 100 * (len(sorted_values) - 1))]
-

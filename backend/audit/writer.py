@@ -9,16 +9,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-_INSERT = text(
+from backend.db.driver import driver
+
+_INSERT = (
     "INSERT INTO audit_event (actor_user_id, actor_client_id, actor_organisation_id,"
     " actor_roles, action, subject_child_id, subject_user_id, outcome, client_address,"
     " request_id, detail)"
-    " VALUES (:actor_user_id, :actor_client_id, :actor_organisation_id, :actor_roles,"
-    " :action, :subject_child_id, :subject_user_id, :outcome, :client_address,"
-    " :request_id, CAST(:detail AS jsonb))"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)"
 )
 
 
@@ -54,19 +53,18 @@ class AuditEntry:
 
 async def record(conn: AsyncConnection, actor: Actor, entry: AuditEntry) -> None:
     """Append one event on `conn` (inside the caller's transaction, if it has one)."""
-    await conn.execute(
+    pg = await driver(conn)
+    await pg.execute(
         _INSERT,
-        {
-            "actor_user_id": actor.user_id,
-            "actor_client_id": actor.client_id,
-            "actor_organisation_id": actor.organisation_id,
-            "actor_roles": list(actor.roles),
-            "action": entry.action,
-            "subject_child_id": entry.subject_child_id,
-            "subject_user_id": entry.subject_user_id,
-            "outcome": entry.outcome,
-            "client_address": actor.client_address,
-            "request_id": actor.request_id,
-            "detail": json.dumps(entry.detail, separators=(",", ":"), default=str),
-        },
+        actor.user_id,
+        actor.client_id,
+        actor.organisation_id,
+        list(actor.roles),
+        entry.action,
+        entry.subject_child_id,
+        entry.subject_user_id,
+        entry.outcome,
+        actor.client_address,
+        actor.request_id,
+        json.dumps(entry.detail, separators=(",", ":"), default=str),
     )

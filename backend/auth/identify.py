@@ -4,11 +4,12 @@ Sessions end after 30 idle minutes or 12 hours, whichever comes first; `last_see
 refreshed at most once a minute so that reads do not each cost a write.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.auth.tokens import token_hash
 from backend.db.queries.callers import api_client, session_user
@@ -42,12 +43,13 @@ def _bearer(authorization: str | None) -> str | None:
 
 
 async def identify(
-    engine: AsyncEngine,
+    connect: Callable[[], Awaitable[AsyncConnection]],
     *,
     cookie: str | None,
     authorization: str | None,
     now: datetime | None = None,
 ) -> Identity:
+    """Who presented this cookie or token; `connect` gives an autocommit connection."""
     moment = now or datetime.now(UTC)
     bearer = _bearer(authorization)
     if authorization and bearer is None:
@@ -56,35 +58,30 @@ async def identify(
         )
     if bearer is None and not cookie:
         return Identity(None)
-    async with engine.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        if bearer is not None:
-            client = await api_client(conn, token_hash(bearer))
-            if client is None:
-                return Identity(
-                    None, Unauthenticated("the API token is not valid: it may be revoked")
-                )
-            if client.last_used_at is None or moment - client.last_used_at > _TOUCH_AFTER:
-                await conn.execute(_TOUCH_CLIENT, {"id": client.client_id})
-            return Identity(
-                Caller(
-                    organisation_id=client.organisation_id,
-                    organisation_code=client.organisation_code,
-                    client_id=client.client_id,
-                    client_fields=frozenset(client.fields),
-                )
+    conn = await connect()
+    if bearer is not None:
+        client = await api_client(conn, token_hash(bearer))
+        if client is None:
+            return Identity(None, Unauthenticated("the API token is not valid: it may be revoked"))
+        if client.last_used_at is None or moment - client.last_used_at > _TOUCH_AFTER:
+            await conn.execute(_TOUCH_CLIENT, {"id": client.client_id})
+        return Identity(
+            Caller(
+                organisation_id=client.organisation_id,
+                organisation_code=client.organisation_code,
+                client_id=client.client_id,
+                client_fields=frozenset(client.fields),
             )
-        hashed = token_hash(cookie or "")
-        user = await session_user(conn, hashed)
-        if user is None:
-            return Identity(None, Unauthenticated("you are signed out: sign in again"))
-        if moment >= user.expires_at or moment - user.last_seen_at > IDLE_TIMEOUT:
-            await conn.execute(
-                text("DELETE FROM user_session WHERE token_hash = :h"), {"h": hashed}
-            )
-            return Identity(None, Unauthenticated("your session has expired: sign in again"))
-        if moment - user.last_seen_at > _TOUCH_AFTER:
-            await conn.execute(_TOUCH_SESSION, {"h": hashed})
+        )
+    hashed = token_hash(cookie or "")
+    user = await session_user(conn, hashed)
+    if user is None:
+        return Identity(None, Unauthenticated("you are signed out: sign in again"))
+    if moment >= user.expires_at or moment - user.last_seen_at > IDLE_TIMEOUT:
+        await conn.execute(text("DELETE FROM user_session WHERE token_hash = :h"), {"h": hashed})
+        return Identity(None, Unauthenticated("your session has expired: sign in again"))
+    if moment - user.last_seen_at > _TOUCH_AFTER:
+        await conn.execute(_TOUCH_SESSION, {"h": hashed})
     return Identity(
         Caller(
             organisation_id=user.organisation_id,

@@ -49,7 +49,7 @@ async def sign_in(
         samesite="strict",
         path="/",
     )
-    identity = await identify(ctx.engine, cookie=session.token, authorization=None)
+    identity = await identify(ctx.connection, cookie=session.token, authorization=None)
     ctx.caller, ctx.caller_email, ctx.caller_name = identity.caller, identity.email, identity.name
     found = await _me(ctx)
     if found is None:

@@ -24,41 +24,38 @@ async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str
         raise BadInput(
             "id must be a ContactPoint ID: 12 digits, as printed on the record", field="id"
         )
-    async with ctx.engine.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        found = (await fetch_children(conn, [cp_id])).get(cp_id)
-        facts = (
-            ChildFacts(
-                responsible_authority_id=found.responsible_authority.id,
-                shielded=found.shielded,
-                archived=found.status == "ARCHIVED",
-            )
-            if found
-            else None
+    # The request's one autocommit connection: each statement commits by itself, and the
+    # audit event is committed before the data leaves (see RequestContext.connection).
+    conn = await ctx.connection()
+    found = (await fetch_children(conn, [cp_id])).get(cp_id)
+    facts = (
+        ChildFacts(
+            responsible_authority_id=found.responsible_authority.id,
+            shielded=found.shielded,
+            archived=found.status == "ARCHIVED",
         )
-        if (
-            found is None
-            or facts is None
-            or (facts.archived and not may_see_archived(caller, facts))
-        ):
-            await record(
-                conn,
-                ctx.actor,
-                AuditEntry(action="CHILD_VIEW", outcome="NOT_FOUND", detail={"id": cp_id}),
-            )
-            raise NotFound("no child has that ContactPoint ID", field="id")
-        decision = decide(caller, facts)
+        if found
+        else None
+    )
+    if found is None or facts is None or (facts.archived and not may_see_archived(caller, facts)):
         await record(
             conn,
             ctx.actor,
-            AuditEntry(
-                action="CHILD_VIEW",
-                subject_child_id=found.id,
-                detail={
-                    "fields": sorted(f for f in set(requested) if decision.discloses(f)),
-                    "withheld": sorted(decision.withheld),
-                    "shielded": found.shielded,
-                },
-            ),
+            AuditEntry(action="CHILD_VIEW", outcome="NOT_FOUND", detail={"id": cp_id}),
         )
+        raise NotFound("no child has that ContactPoint ID", field="id")
+    decision = decide(caller, facts)
+    await record(
+        conn,
+        ctx.actor,
+        AuditEntry(
+            action="CHILD_VIEW",
+            subject_child_id=found.id,
+            detail={
+                "fields": sorted(f for f in set(requested) if decision.discloses(f)),
+                "withheld": sorted(decision.withheld),
+                "shielded": found.shielded,
+            },
+        ),
+    )
     return Child.from_record(found, decision)

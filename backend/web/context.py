@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.audit.writer import Actor
 from backend.errors import Unauthenticated
@@ -27,6 +27,21 @@ class RequestContext:
     response: Any = None
     # Per-request caches (loaders, decisions); never shared between requests.
     cache: dict[str, Any] = field(default_factory=dict)
+    _connection: AsyncConnection | None = None
+
+    async def connection(self) -> AsyncConnection:
+        """One autocommit connection for the whole request, taken on first use: a record
+        view's session check, read and audit event share it instead of three checkouts.
+        Work that needs a transaction uses `engine.begin()` instead."""
+        if self._connection is None:
+            conn = await self.engine.connect()
+            self._connection = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        return self._connection
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.close()
 
     def require_caller(self) -> Caller:
         if self.caller is None:

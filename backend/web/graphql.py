@@ -9,6 +9,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as default_process_result
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from backend.auth.identify import SESSION_COOKIE, identify
 from backend.schema.errors import shape
@@ -20,22 +21,31 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
         state = request.state
         client = request.client
         cookie = request.cookies.get(SESSION_COOKIE)
-        identity = await identify(
-            state.engine, cookie=cookie, authorization=request.headers.get("authorization")
-        )
-        return RequestContext(
+        context = RequestContext(
             engine=state.engine,
             settings=state.settings,
             request_id=request.scope.get("state", {}).get("request_id", "ws"),
             client_address=client.host if client else None,
-            caller=identity.caller,
-            auth_problem=identity.problem,
             session_token=cookie,
-            caller_email=identity.email,
-            caller_name=identity.name,
             request=request,
             response=response,
         )
+        # Closed in run(), when the response has been built.
+        request.scope.setdefault("state", {})["context"] = context
+        identity = await identify(
+            context.connection, cookie=cookie, authorization=request.headers.get("authorization")
+        )
+        context.caller, context.auth_problem = identity.caller, identity.problem
+        context.caller_email, context.caller_name = identity.email, identity.name
+        return context
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            made: RequestContext | None = request.scope.get("state", {}).get("context")
+            if made is not None:
+                await made.close()
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -1,11 +1,13 @@
-"""Who is calling: a session cookie's user, or a partner token's client, in one statement."""
+"""Who is calling: a session cookie's user, or a partner token's client, in one statement
+(on the driver: this runs on every signed-in request)."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.driver import driver
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +34,7 @@ class ClientRow:
     last_used_at: datetime | None
 
 
-_SESSION = text(
-    """
+_SESSION = """
     SELECT u.id AS user_id, u.email, u.name, u.status, u.organisation_id, o.code,
            u.trained_on, u.vetted_until, s.last_seen_at, s.expires_at,
            coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_role r
@@ -41,46 +42,43 @@ _SESSION = text(
       FROM user_session s
       JOIN user_account u ON u.id = s.user_id
       JOIN organisation o ON o.id = u.organisation_id
-     WHERE s.token_hash = :token_hash
+     WHERE s.token_hash = $1
     """
-)
 
-_CLIENT = text(
-    """
+_CLIENT = """
     SELECT c.id, c.organisation_id, o.code, c.fields, c.last_used_at
       FROM api_client c JOIN organisation o ON o.id = c.organisation_id
-     WHERE c.token_hash = :token_hash AND c.revoked_at IS NULL AND o.active
+     WHERE c.token_hash = $1 AND c.revoked_at IS NULL AND o.active
     """
-)
 
 
 async def session_user(conn: AsyncConnection, token_hash: str) -> SessionUser | None:
-    row = (await conn.execute(_SESSION, {"token_hash": token_hash})).first()
+    row = await (await driver(conn)).fetchrow(_SESSION, token_hash)
     if row is None:
         return None
     return SessionUser(
-        user_id=row.user_id,
-        email=row.email,
-        name=row.name,
-        status=row.status,
-        organisation_id=row.organisation_id,
-        organisation_code=row.code,
-        roles=tuple(row.roles),
-        trained_on=row.trained_on,
-        vetted_until=row.vetted_until,
-        last_seen_at=row.last_seen_at,
-        expires_at=row.expires_at,
+        user_id=row["user_id"],
+        email=row["email"],
+        name=row["name"],
+        status=row["status"],
+        organisation_id=row["organisation_id"],
+        organisation_code=row["code"],
+        roles=tuple(row["roles"]),
+        trained_on=row["trained_on"],
+        vetted_until=row["vetted_until"],
+        last_seen_at=row["last_seen_at"],
+        expires_at=row["expires_at"],
     )
 
 
 async def api_client(conn: AsyncConnection, token_hash: str) -> ClientRow | None:
-    row = (await conn.execute(_CLIENT, {"token_hash": token_hash})).first()
+    row = await (await driver(conn)).fetchrow(_CLIENT, token_hash)
     if row is None:
         return None
     return ClientRow(
-        client_id=row.id,
-        organisation_id=row.organisation_id,
-        organisation_code=row.code,
-        fields=tuple(row.fields),
-        last_used_at=row.last_used_at,
+        client_id=row["id"],
+        organisation_id=row["organisation_id"],
+        organisation_code=row["code"],
+        fields=tuple(row["fields"]),
+        last_used_at=row["last_used_at"],
     )

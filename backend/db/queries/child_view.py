@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.db.driver import driver
 from backend.db.records import (
     CafRecord,
     CarerRecord,
@@ -59,10 +59,8 @@ SELECT c.id, c.contact_point_id, c.given_names, c.family_name, c.other_names,
          WHERE ca.child_id = c.id) AS caf
   FROM child c
   JOIN organisation ra ON ra.id = c.responsible_authority_id
- WHERE c.contact_point_id = ANY(:ids)
+ WHERE c.contact_point_id = ANY($1::text[])
 """  # noqa: S608
-
-_STATEMENT = text(CHILD_VIEW_SQL)
 
 
 def _date(value: str | None) -> date | None:
@@ -116,25 +114,25 @@ def organisation_from_json(value: Any) -> OrganisationRecord:
 
 def _record(row: Any) -> ChildRecord:
     return ChildRecord(
-        id=row.id,
-        contact_point_id=row.contact_point_id,
-        given_names=row.given_names,
-        family_name=row.family_name,
-        other_names=tuple(row.other_names),
-        date_of_birth=row.date_of_birth,
-        gender=row.gender,
-        address_line1=row.address_line1,
-        address_line2=row.address_line2,
-        town=row.town,
-        postcode=row.postcode,
-        nhs_number=row.nhs_number,
-        upn=row.upn,
-        status=row.status,
-        responsible_authority=organisation_from_json(row.authority),
-        shielded=row.shielded,
-        carers=tuple(CarerRecord(**carer) for carer in _loads(row.carers)),
-        involvements=tuple(_involvement(item) for item in _loads(row.involvements)),
-        caf=_caf(_loads(row.caf)),
+        id=row["id"],
+        contact_point_id=row["contact_point_id"],
+        given_names=row["given_names"],
+        family_name=row["family_name"],
+        other_names=tuple(row["other_names"]),
+        date_of_birth=row["date_of_birth"],
+        gender=row["gender"],
+        address_line1=row["address_line1"],
+        address_line2=row["address_line2"],
+        town=row["town"],
+        postcode=row["postcode"],
+        nhs_number=row["nhs_number"],
+        upn=row["upn"],
+        status=row["status"],
+        responsible_authority=organisation_from_json(row["authority"]),
+        shielded=row["shielded"],
+        carers=tuple(CarerRecord(**carer) for carer in _loads(row["carers"])),
+        involvements=tuple(_involvement(item) for item in _loads(row["involvements"])),
+        caf=_caf(_loads(row["caf"])),
     )
 
 
@@ -142,5 +140,5 @@ async def fetch_children(conn: AsyncConnection, ids: Sequence[str]) -> dict[str,
     """Record views of the children with these ContactPoint IDs, keyed by ID (absent if none)."""
     if not ids:
         return {}
-    result = await conn.execute(_STATEMENT, {"ids": list(ids)})
-    return {row.contact_point_id: _record(row) for row in result}
+    rows = await (await driver(conn)).fetch(CHILD_VIEW_SQL, list(ids))
+    return {row["contact_point_id"]: _record(row) for row in rows}
