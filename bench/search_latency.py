@@ -7,7 +7,8 @@ count, the phonetic codes, the search statement, the audit event). Prints p50/p9
 searches per second and server CPU per search, overall and per kind of query. Then, for
 a sample of the same queries, times the search statement alone as the service issues it
 (`search_children` with SearchParameters built as backend/services/search.py builds
-them) and its server-side planning and execution times from EXPLAIN ANALYZE.
+them), once the plan cache has settled and, for a few, with PostgreSQL's custom plans
+(what the first five searches on each new database connection get).
 
     .venv/bin/python bench/search_latency.py --children 100000 --searches 3000
     .venv/bin/python bench/search_latency.py --children 1000000 --searches 3000
@@ -27,18 +28,10 @@ from search_queries import MIX, Query, demo_server, make_queries, percentile, sa
 from sqlalchemy import text
 
 from backend.db.engine import create_engine
-from backend.db.queries.child_search import (
-    SEARCH_SQL,
-    SearchParameters,
-    _weights,
-    phonetics,
-    search_children,
-)
+from backend.db.queries.child_search import SearchParameters, phonetics, search_children
 from backend.search.criteria import Criteria, date_of_birth_slips, parse_criteria
 from backend.search.variants import variants_of
 from backend.services.search import MAX_RESULTS, MINIMUM_SCORE
-
-EXPLAIN = text("EXPLAIN (ANALYZE, FORMAT JSON) " + str(SEARCH_SQL.text))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -93,45 +86,38 @@ async def parameters(conn: Any, criteria: Criteria) -> SearchParameters:
     )
 
 
-def bound_values(params: SearchParameters) -> dict[str, Any]:
-    """The statement's parameters, as search_children binds them (for EXPLAIN)."""
-    return {
-        "family": params.family,
-        "family_phonetics": params.family_phonetics,
-        "given": params.given,
-        "given_variants": params.given_variants,
-        "given_phonetics": params.given_phonetics,
-        "dob": params.dob,
-        "dob_swapped": params.dob_swapped,
-        "dob_slips": params.dob_slips,
-        "dobs": [d for d in (params.dob, params.dob_swapped, *params.dob_slips) if d],
-        "postcode": params.postcode,
-        "outward": params.outward,
-        "gender": params.gender,
-        "minimum": params.minimum,
-        "limit": params.limit,
-        **_weights(params),
-    }
-
-
-async def time_sql(url: str, queries: list[Query]) -> dict[str, list[float]]:
+async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, list[float]]:
+    """Time search_children alone: in the steady state (PostgreSQL's plan cache settles
+    on a generic plan after five executions of the prepared statement), and with the
+    custom plans that the first five searches on every new connection get."""
     engine = create_engine(url, pool_size=1)
     times: dict[str, list[float]] = defaultdict(list)
     try:
         async with engine.connect() as conn:
             prepared = [(q, await parameters(conn, criteria_of(q))) for q in queries]
-            for _query, params in prepared[:20]:  # warm the statement cache
+            for _query, params in prepared[:20]:  # past the five custom plans
                 await search_children(conn, params)
             for query, params in prepared:
                 started = time.perf_counter()
                 await search_children(conn, params)
                 elapsed = time.perf_counter() - started
-                times["statement"].append(elapsed)
-                times[f"statement:{query.kind}"].append(elapsed)
-                plan = (await conn.execute(EXPLAIN, bound_values(params))).scalar_one()[0]
-                times["planning"].append(plan["Planning Time"] / 1000)
-                times["execution"].append(plan["Execution Time"] / 1000)
-                times[f"execution:{query.kind}"].append(plan["Execution Time"] / 1000)
+                times["steady"].append(elapsed)
+                times[f"steady:{query.kind}"].append(elapsed)
+            plans = (
+                await conn.execute(
+                    text(
+                        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                        " WHERE statement LIKE '%WITH candidates AS%'"
+                        " AND statement NOT LIKE '%pg_prepared_statements%'"
+                    )
+                )
+            ).one()
+            times["plans"] = [float(plans.generic_plans), float(plans.custom_plans)]
+            await conn.execute(text("SET plan_cache_mode = force_custom_plan"))
+            for _query, params in prepared[:custom]:
+                started = time.perf_counter()
+                await search_children(conn, params)
+                times["custom"].append(time.perf_counter() - started)
             await conn.rollback()
     finally:
         await engine.dispose()
@@ -144,6 +130,9 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=100, help="untimed searches first")
     parser.add_argument("--sql-sample", type=int, default=500, help="statements timed alone")
+    parser.add_argument(
+        "--custom-sample", type=int, default=30, help="statements timed with custom plans"
+    )
     parser.add_argument("--seed", type=int, default=11, help="demo data and sample seed")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -152,8 +141,11 @@ def main() -> None:
         print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
         children = sample_children(server.url, args.searches, args.seed)
         queries = make_queries(children, args.searches, args.seed)
+        cold = []
         for query in queries[: args.warmup]:
+            t0 = time.perf_counter()
             server.search(query.criteria)
+            cold.append(time.perf_counter() - t0)
         latencies: dict[str, list[float]] = defaultdict(list)
         outcomes = {"errors": 0, "too many": 0, "no match": 0}
         cpu_before = cpu_seconds(server.pid)
@@ -172,7 +164,7 @@ def main() -> None:
                 outcomes["no match"] += 1
         wall = time.perf_counter() - wall
         cpu = cpu_seconds(server.pid) - cpu_before
-        sql = asyncio.run(time_sql(server.url, queries[: args.sql_sample]))
+        sql = asyncio.run(time_sql(server.url, queries[: args.sql_sample], args.custom_sample))
 
     n = len(queries)
     print(
@@ -184,14 +176,19 @@ def main() -> None:
         f"  throughput {n / wall:,.0f} searches/s; server CPU per search"
         f" {cpu / n * 1000:.2f} ms; {outcomes}"
     )
-    print(f"\nthe search statement alone, {len(sql['statement'])} of the same queries:")
-    print(f"  search_children() {_ms(sql['statement'])}")
-    print(f"  EXPLAIN ANALYZE execution {_ms(sql['execution'])}")
-    print(f"  EXPLAIN ANALYZE planning  {_ms(sql['planning'])}")
-    print("\nper kind of query: HTTP p50/p95 (n) | statement execution p50/p95 (n)")
+    print(
+        f"  the first {len(cold)} searches on the fresh server (untimed above):"
+        f" {_ms(cold)}  max {max(cold) * 1000:.0f} ms"
+    )
+    print(f"\nthe search statement alone (search_children), {len(sql['steady'])} of the queries:")
+    generic, custom = (int(n) for n in sql["plans"])
+    print(f"  steady state                    {_ms(sql['steady'])}")
+    print(f"    (the prepared statement ran with {generic} generic and {custom} custom plans)")
+    print(f"  custom plans, first {len(sql['custom']):>3} queries  {_ms(sql['custom'])}")
+    print("\nper kind of query: HTTP p50 p95 (n) | statement, steady state, p50 p95 (n)")
     for kind in MIX:
         http = sorted(latencies.get(kind, []))
-        execution = sorted(sql.get(f"execution:{kind}", []))
+        execution = sorted(sql.get(f"steady:{kind}", []))
         if not http:
             continue
         line = (

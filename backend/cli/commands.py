@@ -176,6 +176,19 @@ def api_clients_add(args: argparse.Namespace) -> int:
     return on_database(run)
 
 
+def api_clients_revoke(args: argparse.Namespace) -> int:
+    from backend.audit.writer import Actor
+    from backend.services.api_clients import revoke_api_client
+
+    async def run(url: str) -> int:
+        async with app_engine(url) as engine, engine.begin() as conn:
+            await revoke_api_client(conn, Actor(request_id="cli", client_address="cli"), args.id)
+        print(f"revoked API client {args.id}: its token no longer works")
+        return 0
+
+    return on_database(run)
+
+
 def audit_verify(args: argparse.Namespace) -> int:
     from sqlalchemy.ext.asyncio import create_async_engine
 

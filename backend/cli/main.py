@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--field", action="append", required=True, help="a Child field it may read; repeat"
     )
     add_client.set_defaults(run=commands.api_clients_add)
+    revoke_client = clients.add_parser("revoke", help="revoke a partner client's token now")
+    revoke_client.add_argument("--id", required=True, help="the client id printed by add")
+    revoke_client.set_defaults(run=commands.api_clients_revoke)
 
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(
         dest="audit_command", required=True, metavar="ACTION", parser_class=OneLineParser

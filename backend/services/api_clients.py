@@ -63,3 +63,32 @@ async def create_api_client(
         ),
     )
     return NewClient(id=client_id, token=token)
+
+
+async def revoke_api_client(conn: AsyncConnection, actor: Actor, client_id: str) -> None:
+    try:
+        parsed = uuid.UUID(client_id)
+    except ValueError:
+        raise BadInput(
+            "id must be an API client id as printed when it was added", field="id"
+        ) from None
+    revoked = (
+        await conn.execute(
+            text(
+                "UPDATE api_client SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL"
+                " RETURNING id"
+            ),
+            {"id": parsed},
+        )
+    ).scalar()
+    if revoked is None:
+        exists = (
+            await conn.execute(text("SELECT 1 FROM api_client WHERE id = :id"), {"id": parsed})
+        ).scalar()
+        raise BadInput(
+            "that API client is already revoked" if exists else "no API client has that id",
+            field="id",
+        )
+    await record(
+        conn, actor, AuditEntry(action="API_CLIENT_REVOKED", detail={"client": str(parsed)})
+    )

@@ -187,3 +187,28 @@ async def test_audit_verify_exits_1_naming_a_broken_link(
     result = run("audit", "verify", database_url=database_url)
     assert result.returncode == 1
     assert "does not match its hash" in result.stderr
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_api_clients_revoke_stops_the_token_and_refuses_a_second_revoke(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn, code="KIDS", name="KIDS", kind="NATIONAL_PARTNER")
+    added = run(
+        "api-clients",
+        "add",
+        "--org",
+        "KIDS",
+        "--name",
+        "Case system",
+        "--field",
+        "familyName",
+        database_url=database_url,
+    )
+    client_id = added.stdout.split()[3]
+    first = run("api-clients", "revoke", "--id", client_id, database_url=database_url)
+    assert first.returncode == 0, first.stderr
+    again = run("api-clients", "revoke", "--id", client_id, database_url=database_url)
+    assert again.returncode == 2
+    assert "already revoked" in again.stderr
