@@ -108,6 +108,8 @@ def demo_data(args: argparse.Namespace) -> int:
                 today=date.today(),
                 progress=_progress,
             )
+        print("refreshing statistics and search indexes...", file=sys.stderr)
+        await migrate.refresh_statistics(url)
         _print_credentials(credentials, args.credentials)
         return 0
 

@@ -50,6 +50,21 @@ async def upgrade(url: str, revision: str = "head") -> None:
     await _with_connection(url, work)
 
 
+async def refresh_statistics(url: str) -> None:
+    """VACUUM ANALYZE after a bulk load, as the schema owner: folds the GIN indexes' pending
+    lists (every search scan reads them otherwise: 47 ms -> 0.35 ms measured) and gives
+    the planner statistics for the new rows."""
+    engine = create_async_engine(
+        to_async_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with engine.connect() as conn:
+            for table in ("child", "carer", "involvement", "organisation"):
+                await conn.execute(text(f"VACUUM ANALYZE {table}"))
+    finally:
+        await engine.dispose()
+
+
 async def pending_revisions(url: str) -> list[str]:
     """Revisions not yet applied (empty when the database is current)."""
 

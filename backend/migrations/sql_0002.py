@@ -26,6 +26,8 @@ BEGIN
   NEW.given_key := split_part(coalesce(cp_name_key(NEW.given_names), ''), ' ', 1);
   NEW.name_keys := btrim(concat_ws(' ', cp_name_key(NEW.given_names), NEW.family_key,
                                    cp_name_key(array_to_string(NEW.other_names, ' '))));
+  NEW.name_words := string_to_array(NEW.name_keys, ' ');
+  NEW.family_prefix := left(NEW.family_key, 2);
   NEW.family_phonetic := cp_phonetics(NEW.family_key);
   NEW.name_phonetics := cp_phonetics(NEW.name_keys);
   RETURN NEW;

@@ -1,12 +1,23 @@
-"""The search statement: gather candidates through three indexes, score them, rank them.
+"""The search statement: gather candidates through exact index lookups, then score.
 
-Candidates come from (1) trigram word similarity of the family name against every name
-the child has had, given names included (typos, swapped names, double-barrelled and
-previous names), (2) shared Double Metaphone codes (phonetic spellings), and (3) the
-date of birth with its usual slips. Each is an index scan; only candidates are scored.
+Every route is anchored on exact words or codes, so its cost follows how common those
+are, never the size of the directory (SPEC section 12: search must not grow linearly):
 
-Score = weighted mean over the criteria given (see docs/SEARCH.md):
-  family name 0.35, given name 0.25, date of birth 0.25, postcode 0.10, gender 0.05.
+  words      every word of the family name AND (the given name or a nickname variant)
+             among all the child's name words — one GIN intersection: exact, nickname,
+             swapped, double-barrelled, middle and previous names;
+  phonetics  a family Double Metaphone code AND a given one — GIN intersection:
+             Smith/Smyth, Sophie/Sofia;
+  typos      children whose family name starts with the same two letters and whose
+             first given name is the one typed or a variant (btree), kept when the family
+             name looks alike (trigram similarity);
+  birth      the date of birth, day/month swapped or one digit wrong (btree), kept when
+             the name looks alike;
+  district   the postcode district (expression index), kept when the name looks alike.
+
+Each route is capped; only candidates are scored. Score = weighted mean over the
+criteria given (docs/SEARCH.md): family 0.35, given 0.25, birth 0.25, postcode 0.10,
+gender 0.05.
 """
 
 from dataclasses import dataclass
@@ -20,18 +31,49 @@ from backend.db.queries.child_view import organisation_from_json
 from backend.db.records import ChildRecord
 
 WEIGHTS = {"family": 0.35, "given": 0.25, "dob": 0.25, "postcode": 0.10, "gender": 0.05}
+ROUTE_CAP = 400
+# How alike a name must look for the birth and district routes to keep a child.
+NAME_LIKENESS = 0.3
 
-SEARCH_SQL = text("""
-WITH candidates AS (
-    SELECT c.id FROM child c
-     WHERE c.status = 'ACTIVE' AND :family <% c.name_keys
-    UNION
-    SELECT c.id FROM child c
-     WHERE c.status = 'ACTIVE' AND c.name_phonetics && CAST(:family_phonetics AS text[])
-    UNION
-    SELECT c.id FROM child c
-     WHERE c.status = 'ACTIVE' AND c.date_of_birth = ANY(CAST(:dobs AS date[]))
-),
+_LOOKS_ALIKE = (
+    "(word_similarity(:family, c.name_keys) >= :likeness"
+    " OR c.name_phonetics && CAST(:family_phonetics AS text[]))"
+)
+
+
+def _routes(params: "SearchParameters") -> list[str]:
+    """The candidate routes the criteria allow. Fixed texts; values are bound parameters."""
+    active = "SELECT c.id FROM child c WHERE c.status = 'ACTIVE'"
+    routes: list[str] = []
+    if params.given:
+        routes.append(
+            f"{active} AND c.name_words @> CAST(:family_words AS text[])"
+            f" AND c.name_words && CAST(:given_variants AS text[]) LIMIT {ROUTE_CAP}"
+        )
+        routes.append(
+            f"{active} AND c.family_prefix = left(:family, 2)"
+            " AND c.given_key = ANY(CAST(:given_variants AS text[]))"
+            f" AND similarity(c.family_key, :family) >= :likeness LIMIT {ROUTE_CAP}"
+        )
+        if params.family_phonetics and params.given_phonetics:
+            routes.append(
+                f"{active} AND c.name_phonetics && CAST(:family_phonetics AS text[])"
+                f" AND c.name_phonetics && CAST(:given_phonetics AS text[]) LIMIT {ROUTE_CAP}"
+            )
+    if params.dob:
+        routes.append(
+            f"{active} AND c.date_of_birth = ANY(CAST(:dobs AS date[]))"
+            f" AND {_LOOKS_ALIKE} LIMIT {ROUTE_CAP}"
+        )
+    if params.outward:
+        routes.append(
+            f"{active} AND split_part(c.postcode, ' ', 1) = :outward"
+            f" AND {_LOOKS_ALIKE} LIMIT {ROUTE_CAP}"
+        )
+    return [f"({route})" for route in routes]
+
+
+_SCORED = """
 scored AS (
     SELECT c.*,
       GREATEST(
@@ -66,7 +108,8 @@ ranked AS (
       FROM scored s
 )
 SELECT r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
-       r.date_of_birth, r.gender, r.town, r.postcode, r.status, round(r.score::numeric, 3) AS score,
+       r.date_of_birth, r.gender, r.town, r.postcode, r.status,
+       round(r.score::numeric, 3) AS score,
        json_build_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,
                          'team_name', o.team_name, 'team_phone', o.team_phone,
                          'team_email', o.team_email) AS authority,
@@ -76,7 +119,7 @@ SELECT r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
  WHERE r.score >= :minimum
  ORDER BY r.score DESC, r.family_key, r.id
  LIMIT :limit
-""")
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +202,14 @@ async def search_children(conn: AsyncConnection, params: SearchParameters) -> li
         "limit": params.limit,
         **_weights(params),
     }
-    rows = (await conn.execute(SEARCH_SQL, values)).all()
+    routes = _routes(params)
+    if not routes:
+        return []
+    # Built only from the fixed route texts above; every value is a bound parameter.
+    statement = text("WITH candidates AS (" + " UNION ".join(routes) + ")," + _SCORED)
+    values["likeness"] = NAME_LIKENESS
+    values["family_words"] = params.family.split(" ")
+    rows = (await conn.execute(statement, values)).all()
     return [Match(score=float(row.score), child=_summary(row)) for row in rows]
 
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
@@ -39,19 +39,12 @@ class Child(SQLModel, table=True):
         Index("child_nhs_number_idx", "nhs_number", unique=True),
         Index("child_upn_idx", "upn", unique=True),
         Index("child_date_of_birth_idx", "date_of_birth"),
-        Index(
-            "child_family_key_trgm",
-            "family_key",
-            postgresql_using="gin",
-            postgresql_ops={"family_key": "gin_trgm_ops"},
-        ),
-        Index(
-            "child_name_keys_trgm",
-            "name_keys",
-            postgresql_using="gin",
-            postgresql_ops={"name_keys": "gin_trgm_ops"},
-        ),
+        Index("child_name_words", "name_words", postgresql_using="gin"),
+        # Typing errors in a family name rarely touch its first two letters.
+        Index("child_family_prefix_given_idx", "family_prefix", "given_key"),
         Index("child_name_phonetics", "name_phonetics", postgresql_using="gin"),
+        # Search narrows a family name by postcode district.
+        Index("child_postcode_district_idx", text("split_part(postcode, ' ', 1)")),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
@@ -82,6 +75,10 @@ class Child(SQLModel, table=True):
     family_key: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
     given_key: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
     name_keys: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
+    family_prefix: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
+    name_words: list[str] | None = Field(
+        default=None, sa_column=Column(ARRAY(Text), nullable=False)
+    )
     family_phonetic: list[str] | None = Field(
         default=None, sa_column=Column(ARRAY(Text), nullable=False)
     )

@@ -20,29 +20,34 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    for column in ("family_key", "given_key", "name_keys"):
+    for column in ("family_key", "given_key", "name_keys", "family_prefix"):
         op.add_column("child", sa.Column(column, sa.Text(), nullable=True))
-    for column in ("family_phonetic", "name_phonetics"):
+    for column in ("name_words", "family_phonetic", "name_phonetics"):
         op.add_column("child", sa.Column(column, postgresql.ARRAY(sa.Text()), nullable=True))
     run_script(sql_0002.FUNCTIONS)
     run_script(sql_0002.BACKFILL)
-    for column in ("family_key", "given_key", "name_keys", "family_phonetic", "name_phonetics"):
+    for column in ("family_key", "given_key", "name_keys", "family_prefix", "name_words",
+                   "family_phonetic", "name_phonetics"):
         op.alter_column("child", column, nullable=False)
-    op.create_index('child_family_key_trgm', 'child', ['family_key'], unique=False, postgresql_using='gin', postgresql_ops={'family_key': 'gin_trgm_ops'})
-    op.create_index('child_name_keys_trgm', 'child', ['name_keys'], unique=False, postgresql_using='gin', postgresql_ops={'name_keys': 'gin_trgm_ops'})
+    op.create_index('child_name_words', 'child', ['name_words'], unique=False, postgresql_using='gin')
+    op.create_index('child_family_prefix_given_idx', 'child', ['family_prefix', 'given_key'], unique=False)
     op.create_index('child_name_phonetics', 'child', ['name_phonetics'], unique=False, postgresql_using='gin')
+    op.create_index('child_postcode_district_idx', 'child', [sa.text("split_part(postcode, ' ', 1)")], unique=False)
     # Search rate limits count a partner system's recent searches.
     op.create_index('audit_event_client_idx', 'audit_event', ['actor_client_id', 'occurred_at'], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index('audit_event_client_idx', table_name='audit_event')
+    op.drop_index('child_postcode_district_idx', table_name='child')
+    op.drop_index('child_family_prefix_given_idx', table_name='child')
     op.drop_index('child_name_phonetics', table_name='child', postgresql_using='gin')
-    op.drop_index('child_name_keys_trgm', table_name='child', postgresql_using='gin', postgresql_ops={'name_keys': 'gin_trgm_ops'})
-    op.drop_index('child_family_key_trgm', table_name='child', postgresql_using='gin', postgresql_ops={'family_key': 'gin_trgm_ops'})
+    op.drop_index('child_name_words', table_name='child', postgresql_using='gin')
     op.drop_column('child', 'name_phonetics')
     op.drop_column('child', 'family_phonetic')
     op.drop_column('child', 'name_keys')
+    op.drop_column('child', 'name_words')
+    op.drop_column('child', 'family_prefix')
     op.drop_column('child', 'given_key')
     op.drop_column('child', 'family_key')
     op.execute("DROP TRIGGER child_search_keys ON child")
