@@ -106,7 +106,10 @@ async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, lis
             plans = (
                 await conn.execute(
                     text(
-                        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                        # One prepared statement per combination of candidate routes.
+                        "SELECT coalesce(sum(generic_plans), 0) AS generic_plans,"
+                        " coalesce(sum(custom_plans), 0) AS custom_plans"
+                        " FROM pg_prepared_statements"
                         " WHERE statement LIKE '%WITH candidates AS%'"
                         " AND statement NOT LIKE '%pg_prepared_statements%'"
                     )
@@ -135,10 +138,12 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=11, help="demo data and sample seed")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", metavar="DB:CREDS", help="search a database kept by --keep")
     args = parser.parse_args()
 
-    with demo_server(args.children, args.seed, "latency", args.keep) as server:
-        print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
+    with demo_server(args.children, args.seed, "latency", args.keep, args.reuse) as server:
+        if not args.reuse:
+            print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
         children = sample_children(server.url, args.searches, args.seed)
         queries = make_queries(children, args.searches, args.seed)
         cold = []

@@ -161,10 +161,12 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=5, help="failing queries shown a kind")
     parser.add_argument("--json", type=Path, help="also write every query and outcome here")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", metavar="DB:CREDS", help="search a database kept by --keep")
     args = parser.parse_args()
 
-    with demo_server(args.children, args.seed, "quality", args.keep) as server:
-        print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
+    with demo_server(args.children, args.seed, "quality", args.keep, args.reuse) as server:
+        if not args.reuse:
+            print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
         children = sample_children(server.url, args.queries, args.seed)
         queries = make_queries(children, args.queries, args.seed)
         started = time.perf_counter()

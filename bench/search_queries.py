@@ -12,6 +12,7 @@ import os
 import random
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -465,34 +466,52 @@ class DemoServer:
 
 
 @contextmanager
-def demo_server(children: int, seed: int, label: str, keep: bool) -> Iterator[DemoServer]:
+def demo_server(
+    children: int, seed: int, label: str, keep: bool, reuse: str | None = None
+) -> Iterator[DemoServer]:
     """A fresh database with `children` demo children, the app serving it, one Leeds
-    practitioner signed in. The database is dropped afterwards unless `keep`."""
-    name = f"cp_bench_{label}_{secrets.token_hex(3)}"
-    psql(ADMIN_URL, f'CREATE DATABASE "{name}"')
+    practitioner signed in. The database is dropped afterwards unless `keep`.
+
+    `reuse` ("DATABASE:CREDENTIALS-FILE", as printed by a run with --keep) serves a kept
+    database instead, without loading or dropping it."""
+    if reuse:
+        name, creds_file = reuse.split(":", 1)
+        keep = True
+    else:
+        name = f"cp_bench_{label}_{secrets.token_hex(3)}"
+        psql(ADMIN_URL, f'CREATE DATABASE "{name}"')
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     env = {**os.environ, "DATABASE_URL": url, "CONTACTPOINT_SEARCH_RATE_PER_MINUTE": SEARCH_RATE}
     server: subprocess.Popen[bytes] | None = None
+    # A SIGTERM (a stopped job) unwinds like an exception: the server stops, the database
+    # is dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        creds_path = Path(tempfile.mkdtemp()) / "creds.json"
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                BIN / "contactpoint",
-                "demo-data",
-                "--children",
-                str(children),
-                "--seed",
-                str(seed),
-                "--credentials",
-                str(creds_path),
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        load_seconds = time.perf_counter() - started
-        psql(url, "ANALYZE")
+        load_seconds = 0.0
+        if reuse:
+            creds_path = Path(creds_file)
+        else:
+            creds_path = Path(tempfile.mkdtemp()) / "creds.json"
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    BIN / "contactpoint",
+                    "demo-data",
+                    "--children",
+                    str(children),
+                    "--seed",
+                    str(seed),
+                    "--credentials",
+                    str(creds_path),
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            load_seconds = time.perf_counter() - started
+            psql(url, "ANALYZE")
+            if keep:
+                print(f"kept: --reuse {name}:{creds_path}")
         me = {c["email"]: c for c in json.loads(creds_path.read_text())}[PRACTITIONER]
         port = free_port()
         server = subprocess.Popen(

@@ -35,9 +35,12 @@ ROUTE_CAP = 400
 # How alike a name must look for the birth and district routes to keep a child.
 NAME_LIKENESS = 0.3
 
+# Kept by the birth and district routes: the name looks alike, or the given name matches
+# (a short family name with a typo, "Wset" for West, looks alike to nothing).
 _LOOKS_ALIKE = (
     "(word_similarity(:family, c.name_keys) >= :likeness"
-    " OR c.name_phonetics && CAST(:family_phonetics AS text[]))"
+    " OR c.name_phonetics && CAST(:family_phonetics AS text[])"
+    " OR c.given_key = ANY(CAST(:given_variants AS text[])))"
 )
 
 
