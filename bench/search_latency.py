@@ -28,10 +28,9 @@ from search_queries import MIX, Query, demo_server, make_queries, percentile, sa
 from sqlalchemy import text
 
 from backend.db.engine import create_engine
-from backend.db.queries.child_search import SearchParameters, phonetics, search_children
-from backend.search.criteria import Criteria, date_of_birth_slips, parse_criteria
-from backend.search.variants import variants_of
-from backend.services.search import MAX_RESULTS, MINIMUM_SCORE
+from backend.db.queries.child_search import SearchParameters, search_children
+from backend.search.criteria import Criteria, parse_criteria
+from backend.services.search import search_parameters
 
 
 def cpu_seconds(pid: int) -> float:
@@ -63,27 +62,8 @@ def criteria_of(query: Query) -> Criteria:
 
 
 async def parameters(conn: Any, criteria: Criteria) -> SearchParameters:
-    """As backend.services.search._matches builds them (the phonetic codes query included)."""
-    assert criteria.family is not None
-    family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
-    swapped, slips = (
-        date_of_birth_slips(criteria.date_of_birth) if criteria.date_of_birth else (None, [])
-    )
-    return SearchParameters(
-        family=criteria.family,
-        family_phonetics=family_codes,
-        given=criteria.given,
-        given_variants=variants_of(criteria.given) if criteria.given else [],
-        given_phonetics=given_codes,
-        dob=criteria.date_of_birth,
-        dob_swapped=swapped,
-        dob_slips=slips,
-        postcode=criteria.postcode,
-        outward=criteria.outward,
-        gender=criteria.gender,
-        minimum=MINIMUM_SCORE,
-        limit=4 * MAX_RESULTS,
-    )
+    """Exactly as the service builds them (the phonetic codes query included)."""
+    return await search_parameters(conn, criteria)
 
 
 async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, list[float]]:

@@ -41,19 +41,16 @@ class SearchOutcome:
     message: str | None
 
 
-async def _matches(conn: AsyncConnection, criteria: Criteria) -> list[Match]:
-    if criteria.contact_point_id is not None:
-        found = (await fetch_children(conn, [criteria.contact_point_id])).get(
-            criteria.contact_point_id
-        )
-        return [Match(score=1.0, child=found)] if found and found.status == "ACTIVE" else []
+async def search_parameters(conn: AsyncConnection, criteria: Criteria) -> SearchParameters:
+    """The statement's parameters for name-based criteria (phonetic codes come from the
+    database's own function, so they match the stored ones exactly)."""
     if criteria.family is None:
-        raise ValueError("criteria without a family name or ID cannot be searched")
+        raise ValueError("criteria without a family name cannot be searched by name")
     family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
     swapped, slips = (
         date_of_birth_slips(criteria.date_of_birth) if criteria.date_of_birth else (None, [])
     )
-    params = SearchParameters(
+    return SearchParameters(
         family=criteria.family,
         family_phonetics=family_codes,
         given=criteria.given,
@@ -68,6 +65,15 @@ async def _matches(conn: AsyncConnection, criteria: Criteria) -> list[Match]:
         minimum=MINIMUM_SCORE,
         limit=4 * MAX_RESULTS,
     )
+
+
+async def _matches(conn: AsyncConnection, criteria: Criteria) -> list[Match]:
+    if criteria.contact_point_id is not None:
+        found = (await fetch_children(conn, [criteria.contact_point_id])).get(
+            criteria.contact_point_id
+        )
+        return [Match(score=1.0, child=found)] if found and found.status == "ACTIVE" else []
+    params = await search_parameters(conn, criteria)
     return await search_children(conn, params)
 
 
