@@ -119,13 +119,19 @@ def settings() -> Settings:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def transport(database_url: str, settings: Settings) -> AsyncIterator[httpx.ASGITransport]:
-    """The app, running (lifespan included), reached over HTTP in-process."""
+async def running_app(database_url: str, settings: Settings) -> AsyncIterator[LifespanManager]:
+    """The app, running (lifespan included); `.app` to send it requests."""
     from backend.web.app import create_app
 
     app = create_app(database_url=database_url, settings=settings)
     async with LifespanManager(app) as manager:
-        yield httpx.ASGITransport(app=manager.app)
+        yield manager
+
+
+@pytest_asyncio.fixture(scope="session")
+async def transport(running_app: LifespanManager) -> httpx.ASGITransport:
+    """The running app reached over HTTP in-process."""
+    return httpx.ASGITransport(app=running_app.app)
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -37,6 +37,9 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
         )
         context.caller, context.auth_problem = identity.caller, identity.problem
         context.caller_email, context.caller_name = identity.email, identity.name
+        if isinstance(request, WebSocket):
+            # A socket lives for minutes: never hold a pooled connection for all of it.
+            await context.close()
         return context
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
