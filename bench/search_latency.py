@@ -6,9 +6,9 @@ through the real HTTP endpoint as one signed-in practitioner (session check, rat
 count, the phonetic codes, the search statement, the audit event). Prints p50/p95/p99,
 searches per second and server CPU per search, overall and per kind of query. Then, for
 a sample of the same queries, times the search statement alone as the service issues it
-(`search_children` with SearchParameters built as backend/services/search.py builds
-them), once the plan cache has settled and, for a few, with PostgreSQL's custom plans
-(what the first five searches on each new database connection get).
+(`search_children` with the parameters of backend.services.search.search_parameters),
+once the plan cache has settled and, for a few, with PostgreSQL's custom plans (what the
+first five searches on each new database connection get).
 
     .venv/bin/python bench/search_latency.py --children 100000 --searches 3000
     .venv/bin/python bench/search_latency.py --children 1000000 --searches 3000
@@ -22,13 +22,12 @@ import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from search_queries import MIX, Query, demo_server, make_queries, percentile, sample_children
 from sqlalchemy import text
 
 from backend.db.engine import create_engine
-from backend.db.queries.child_search import SearchParameters, search_children
+from backend.db.queries.child_search import search_children
 from backend.search.criteria import Criteria, parse_criteria
 from backend.services.search import search_parameters
 
@@ -61,11 +60,6 @@ def criteria_of(query: Query) -> Criteria:
     )
 
 
-async def parameters(conn: Any, criteria: Criteria) -> SearchParameters:
-    """Exactly as the service builds them (the phonetic codes query included)."""
-    return await search_parameters(conn, criteria)
-
-
 async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, list[float]]:
     """Time search_children alone: in the steady state (PostgreSQL's plan cache settles
     on a generic plan after five executions of the prepared statement), and with the
@@ -74,7 +68,7 @@ async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, lis
     times: dict[str, list[float]] = defaultdict(list)
     try:
         async with engine.connect() as conn:
-            prepared = [(q, await parameters(conn, criteria_of(q))) for q in queries]
+            prepared = [(q, await search_parameters(conn, criteria_of(q))) for q in queries]
             for _query, params in prepared[:20]:  # past the five custom plans
                 await search_children(conn, params)
             for query, params in prepared:
@@ -168,7 +162,7 @@ def main() -> None:
     print(f"\nthe search statement alone (search_children), {len(sql['steady'])} of the queries:")
     generic, custom = (int(n) for n in sql["plans"])
     print(f"  steady state                    {_ms(sql['steady'])}")
-    print(f"    (the prepared statement ran with {generic} generic and {custom} custom plans)")
+    print(f"    (the prepared statements ran with {generic} generic and {custom} custom plans)")
     print(f"  custom plans, first {len(sql['custom']):>3} queries  {_ms(sql['custom'])}")
     print("\nper kind of query: HTTP p50 p95 (n) | statement, steady state, p50 p95 (n)")
     for kind in MIX:

@@ -11,9 +11,11 @@ are, never the size of the directory (SPEC section 12: search must not grow line
   typos      children whose family name starts with the same two letters and whose
              first given name is the one typed or a variant (btree), kept when the family
              name looks alike (trigram similarity);
-  birth      the date of birth, day/month swapped or one digit wrong (btree), kept when
-             the name looks alike;
-  district   the postcode district (expression index), kept when the name looks alike.
+  birth      the date of birth or its day/month swap (btree), kept when the name looks
+             alike; a date one digit wrong with the same family-name start or given name
+             (composite btrees);
+  district   the postcode district (expression index), with the same family-name start,
+             a shared phonetic code or the given name.
 
 Each route is capped; only candidates are scored. Score = weighted mean over the
 criteria given (docs/SEARCH.md): family 0.35, given 0.25, birth 0.25, postcode 0.10,
@@ -37,6 +39,12 @@ NAME_LIKENESS = 0.3
 
 # Kept by the birth and district routes: the name looks alike, or the given name matches
 # (a short family name with a typo, "Wset" for West, looks alike to nothing).
+# The district route's cheaper test (no similarity computed on every child of a district).
+_SAME_START_OR_SOUND = (
+    "(c.family_prefix = left(:family, 2)"
+    " OR c.name_phonetics && CAST(:family_phonetics AS text[])"
+    " OR c.given_key = ANY(CAST(:given_variants AS text[])))"
+)
 _LOOKS_ALIKE = (
     "(word_similarity(:family, c.name_keys) >= :likeness"
     " OR c.name_phonetics && CAST(:family_phonetics AS text[])"
@@ -65,13 +73,23 @@ def _routes(params: "SearchParameters") -> list[str]:
             )
     if params.dob:
         routes.append(
-            f"{active} AND c.date_of_birth = ANY(CAST(:dobs AS date[]))"
+            f"{active} AND c.date_of_birth = ANY(CAST(:dobs_near AS date[]))"
             f" AND {_LOOKS_ALIKE} LIMIT {ROUTE_CAP}"
         )
+        if params.dob_slips:
+            routes.append(
+                f"{active} AND c.date_of_birth = ANY(CAST(:dob_slips AS date[]))"
+                f" AND c.family_prefix = left(:family, 2) LIMIT {ROUTE_CAP}"
+            )
+            if params.given:
+                routes.append(
+                    f"{active} AND c.date_of_birth = ANY(CAST(:dob_slips AS date[]))"
+                    f" AND c.given_key = ANY(CAST(:given_variants AS text[])) LIMIT {ROUTE_CAP}"
+                )
     if params.outward:
         routes.append(
             f"{active} AND split_part(c.postcode, ' ', 1) = :outward"
-            f" AND {_LOOKS_ALIKE} LIMIT {ROUTE_CAP}"
+            f" AND {_SAME_START_OR_SOUND} LIMIT {ROUTE_CAP}"
         )
     return [f"({route})" for route in routes]
 
@@ -197,7 +215,7 @@ async def search_children(conn: AsyncConnection, params: SearchParameters) -> li
         "dob": params.dob,
         "dob_swapped": params.dob_swapped,
         "dob_slips": params.dob_slips,
-        "dobs": [d for d in (params.dob, params.dob_swapped, *params.dob_slips) if d],
+        "dobs_near": [d for d in (params.dob, params.dob_swapped) if d],
         "postcode": params.postcode,
         "outward": params.outward,
         "gender": params.gender,

@@ -31,6 +31,8 @@ def upgrade() -> None:
         op.alter_column("child", column, nullable=False)
     op.create_index('child_name_words', 'child', ['name_words'], unique=False, postgresql_using='gin')
     op.create_index('child_family_prefix_given_idx', 'child', ['family_prefix', 'given_key'], unique=False)
+    op.create_index('child_birth_family_prefix_idx', 'child', ['date_of_birth', 'family_prefix'], unique=False)
+    op.create_index('child_birth_given_idx', 'child', ['date_of_birth', 'given_key'], unique=False)
     op.create_index('child_name_phonetics', 'child', ['name_phonetics'], unique=False, postgresql_using='gin')
     op.create_index('child_postcode_district_idx', 'child', [sa.text("split_part(postcode, ' ', 1)")], unique=False)
     # Search rate limits count a partner system's recent searches.
@@ -40,6 +42,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('audit_event_client_idx', table_name='audit_event')
     op.drop_index('child_postcode_district_idx', table_name='child')
+    op.drop_index('child_birth_given_idx', table_name='child')
+    op.drop_index('child_birth_family_prefix_idx', table_name='child')
     op.drop_index('child_family_prefix_given_idx', table_name='child')
     op.drop_index('child_name_phonetics', table_name='child', postgresql_using='gin')
     op.drop_index('child_name_words', table_name='child', postgresql_using='gin')
