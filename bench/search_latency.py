@@ -68,7 +68,7 @@ async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, lis
     times: dict[str, list[float]] = defaultdict(list)
     try:
         async with engine.connect() as conn:
-            prepared = [(q, search_parameters(criteria_of(q))) for q in queries]
+            prepared = [(q, await search_parameters(conn, criteria_of(q))) for q in queries]
             for _query, params in prepared[:20]:  # past the five custom plans
                 await search_children(conn, params)
             for query, params in prepared:
