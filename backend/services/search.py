@@ -9,12 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.audit.writer import AuditEntry, record
-from backend.db.queries.child_search import (
-    Match,
-    SearchParameters,
-    SearchResult,
-    search_children,
-)
+from backend.db.queries.child_search import Match, SearchParameters, phonetics, search_children
 from backend.db.queries.child_view import fetch_children
 from backend.db.queries.rate_limits import recent_actions
 from backend.errors import RateLimited
@@ -46,18 +41,21 @@ class SearchOutcome:
     message: str | None
 
 
-def search_parameters(criteria: Criteria) -> SearchParameters:
-    """The statement's parameters for name-based criteria (the statement computes the
-    phonetic codes itself, with the same function as the stored ones)."""
+async def search_parameters(conn: AsyncConnection, criteria: Criteria) -> SearchParameters:
+    """The statement's parameters for name-based criteria (phonetic codes come from the
+    database's own function, so they match the stored ones exactly)."""
     if criteria.family is None:
         raise ValueError("criteria without a family name cannot be searched by name")
+    family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
     swapped, slips = (
         date_of_birth_slips(criteria.date_of_birth) if criteria.date_of_birth else (None, [])
     )
     return SearchParameters(
         family=criteria.family,
+        family_phonetics=family_codes,
         given=criteria.given,
         given_variants=variants_of(criteria.given) if criteria.given else [],
+        given_phonetics=given_codes,
         dob=criteria.date_of_birth,
         dob_swapped=swapped,
         dob_slips=slips,
@@ -65,20 +63,18 @@ def search_parameters(criteria: Criteria) -> SearchParameters:
         outward=criteria.outward,
         gender=criteria.gender,
         minimum=MINIMUM_SCORE,
-        strong=STRONG_SCORE,
-        limit=MAX_RESULTS,
+        limit=4 * MAX_RESULTS,
     )
 
 
-async def _matches(conn: AsyncConnection, criteria: Criteria) -> SearchResult:
+async def _matches(conn: AsyncConnection, criteria: Criteria) -> list[Match]:
     if criteria.contact_point_id is not None:
         found = (await fetch_children(conn, [criteria.contact_point_id])).get(
             criteria.contact_point_id
         )
-        if found is None or found.status != "ACTIVE":
-            return SearchResult(matches=[], strong=0)
-        return SearchResult(matches=[Match(score=1.0, child=found)], strong=1)
-    return await search_children(conn, search_parameters(criteria))
+        return [Match(score=1.0, child=found)] if found and found.status == "ACTIVE" else []
+    params = await search_parameters(conn, criteria)
+    return await search_children(conn, params)
 
 
 async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
@@ -109,9 +105,10 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
             )
         else:
             refused = None
-            result = await _matches(conn, criteria)
-            too_many = result.strong > MAX_RESULTS
-            shown = [] if too_many else result.matches[:MAX_RESULTS]
+            matches = await _matches(conn, criteria)
+            strong = sum(1 for match in matches if match.score >= STRONG_SCORE)
+            too_many = strong > MAX_RESULTS
+            shown = [] if too_many else matches[:MAX_RESULTS]
             await record(
                 conn,
                 ctx.actor,

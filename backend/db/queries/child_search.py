@@ -42,12 +42,12 @@ NAME_LIKENESS = 0.3
 # The district route's cheaper test (no similarity computed on every child of a district).
 _SAME_START_OR_SOUND = (
     "(c.family_prefix = left(:family, 2)"
-    " OR c.name_phonetics && cp_phonetics(CAST(:family AS text))"
+    " OR c.name_phonetics && CAST(:family_phonetics AS text[])"
     " OR c.given_key = ANY(CAST(:given_variants AS text[])))"
 )
 _LOOKS_ALIKE = (
     "(word_similarity(:family, c.name_keys) >= :likeness"
-    " OR c.name_phonetics && cp_phonetics(CAST(:family AS text))"
+    " OR c.name_phonetics && CAST(:family_phonetics AS text[])"
     " OR c.given_key = ANY(CAST(:given_variants AS text[])))"
 )
 
@@ -66,10 +66,11 @@ def _routes(params: "SearchParameters") -> list[str]:
             " AND c.given_key = ANY(CAST(:given_variants AS text[]))"
             f" AND similarity(c.family_key, :family) >= :likeness LIMIT {ROUTE_CAP}"
         )
-        routes.append(
-            f"{active} AND c.name_phonetics && cp_phonetics(CAST(:family AS text))"
-            f" AND c.name_phonetics && cp_phonetics(CAST(:given AS text)) LIMIT {ROUTE_CAP}"
-        )
+        if params.family_phonetics and params.given_phonetics:
+            routes.append(
+                f"{active} AND c.name_phonetics && CAST(:family_phonetics AS text[])"
+                f" AND c.name_phonetics && CAST(:given_phonetics AS text[]) LIMIT {ROUTE_CAP}"
+            )
     if params.dob:
         routes.append(
             f"{active} AND c.date_of_birth = ANY(CAST(:dobs_near AS date[]))"
@@ -99,13 +100,13 @@ scored AS (
       GREATEST(
         similarity(c.family_key, :family),
         word_similarity(:family, c.family_key),
-        CASE WHEN c.family_phonetic && cp_phonetics(CAST(:family AS text)) THEN 0.8 ELSE 0 END,
+        CASE WHEN c.family_phonetic && CAST(:family_phonetics AS text[]) THEN 0.8 ELSE 0 END,
         0.85 * word_similarity(:family, c.name_keys)
       ) AS family_score,
       CASE WHEN CAST(:given AS text) IS NULL THEN 0 ELSE GREATEST(
         similarity(c.given_key, :given),
         CASE WHEN c.given_key = ANY(CAST(:given_variants AS text[])) THEN 0.9 ELSE 0 END,
-        CASE WHEN c.name_phonetics && cp_phonetics(CAST(:given AS text)) THEN 0.7 ELSE 0 END,
+        CASE WHEN c.name_phonetics && CAST(:given_phonetics AS text[]) THEN 0.7 ELSE 0 END,
         0.85 * word_similarity(:given, c.name_keys)
       ) END AS given_score,
       CASE WHEN CAST(:dob AS date) IS NULL THEN 0
@@ -134,8 +135,7 @@ SELECT r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
                          'team_name', o.team_name, 'team_phone', o.team_phone,
                          'team_email', o.team_email) AS authority,
        EXISTS (SELECT 1 FROM shielding s
-                WHERE s.child_id = r.id AND s.unshielded_at IS NULL) AS shielded,
-       count(*) FILTER (WHERE r.score >= :strong) OVER () AS strong_count
+                WHERE s.child_id = r.id AND s.unshielded_at IS NULL) AS shielded
   FROM ranked r JOIN organisation o ON o.id = r.responsible_authority_id
  WHERE r.score >= :minimum
  ORDER BY r.score DESC, r.family_key, r.id
@@ -146,8 +146,10 @@ SELECT r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
 @dataclass(frozen=True, slots=True)
 class SearchParameters:
     family: str
+    family_phonetics: list[str]
     given: str | None
     given_variants: list[str]
+    given_phonetics: list[str]
     dob: date | None
     dob_swapped: date | None
     dob_slips: list[date]
@@ -155,7 +157,6 @@ class SearchParameters:
     outward: str | None
     gender: str | None
     minimum: float
-    strong: float
     limit: int
 
 
@@ -204,17 +205,13 @@ def _summary(row: Any) -> ChildRecord:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    matches: list[Match]  # the best `limit`, best first
-    strong: int  # how many scored at least `strong`, whether listed or not
-
-
-async def search_children(conn: AsyncConnection, params: SearchParameters) -> SearchResult:
+async def search_children(conn: AsyncConnection, params: SearchParameters) -> list[Match]:
     values = {
         "family": params.family,
+        "family_phonetics": params.family_phonetics,
         "given": params.given,
         "given_variants": params.given_variants,
+        "given_phonetics": params.given_phonetics,
         "dob": params.dob,
         "dob_swapped": params.dob_swapped,
         "dob_slips": params.dob_slips,
@@ -223,19 +220,27 @@ async def search_children(conn: AsyncConnection, params: SearchParameters) -> Se
         "outward": params.outward,
         "gender": params.gender,
         "minimum": params.minimum,
-        "strong": params.strong,
         "limit": params.limit,
         **_weights(params),
     }
     routes = _routes(params)
     if not routes:
-        return SearchResult(matches=[], strong=0)
+        return []
     # Built only from the fixed route texts above; every value is a bound parameter.
     statement = text("WITH candidates AS (" + " UNION ".join(routes) + ")," + _SCORED)
     values["likeness"] = NAME_LIKENESS
     values["family_words"] = params.family.split(" ")
     rows = (await conn.execute(statement, values)).all()
-    return SearchResult(
-        matches=[Match(score=float(row.score), child=_summary(row)) for row in rows],
-        strong=int(rows[0].strong_count) if rows else 0,
+    return [Match(score=float(row.score), child=_summary(row)) for row in rows]
+
+
+async def phonetics(conn: AsyncConnection, *keys: str | None) -> list[list[str]]:
+    """Double Metaphone codes of each key, computed by the same function as the index."""
+    result = await conn.execute(
+        text(
+            "SELECT cp_phonetics(k) FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n)"
+            " ORDER BY n"
+        ),
+        {"keys": [k or "" for k in keys]},
     )
+    return [list(codes or []) for codes in result.scalars()]
