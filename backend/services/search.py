@@ -22,6 +22,8 @@ from backend.web.context import RequestContext
 MAX_RESULTS = 25
 MINIMUM_SCORE = 0.5
 STRONG_SCORE = 0.8
+# Scores this close to the best count as equally good when deciding "too many".
+TIE_MARGIN = 0.02
 TOO_MANY = (
     "More than 25 children match well. Add a date of birth, a given name or a postcode to "
     "narrow the search."
@@ -77,6 +79,18 @@ async def _matches(conn: AsyncConnection, criteria: Criteria) -> list[Match]:
     return await search_children(conn, params)
 
 
+def _too_many(matches: list[Match]) -> bool:
+    """More than 25 children about as good as the best one: listing some would be a guess.
+    A fixed score line would hide the one child who matches every detail typed behind
+    dozens of namesakes who match most of them (measured at 1M children)."""
+    if not matches:
+        return False
+    best = matches[0].score
+    if best < STRONG_SCORE:
+        return False
+    return sum(1 for match in matches if match.score >= best - TIE_MARGIN) > MAX_RESULTS
+
+
 async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
     caller = ctx.require_caller()
     require_child_access(caller)
@@ -106,8 +120,7 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
         else:
             refused = None
             matches = await _matches(conn, criteria)
-            strong = sum(1 for match in matches if match.score >= STRONG_SCORE)
-            too_many = strong > MAX_RESULTS
+            too_many = _too_many(matches)
             shown = [] if too_many else matches[:MAX_RESULTS]
             await record(
                 conn,

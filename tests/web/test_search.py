@@ -264,3 +264,32 @@ async def test_searches_beyond_the_rate_limit_are_refused(
 async def test_an_auditor_cannot_search(transport: httpx.ASGITransport, world: World) -> None:
     body = await _search(transport, world, who="auditor", familyName="Smith", givenName="Bob")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_the_one_child_matching_every_detail_is_not_hidden_by_namesakes(
+    transport: httpx.ASGITransport, world: World, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        for n in range(30):
+            await factories.child(
+                conn,
+                world.leeds_id,
+                given_names="Elijah",
+                family_name="Brown",
+                date_of_birth=date(2012, 1, 1 + n),
+                postcode="LS2 7HY",
+            )
+        await factories.child(
+            conn,
+            world.leeds_id,
+            given_names="Elijah",
+            family_name="Brown",
+            date_of_birth=date(2013, 6, 6),
+            postcode="LS6 1AN",
+        )
+    body = await _search(
+        transport, world, familyName="Brown", givenName="Elijah", postcode="ls61an"
+    )
+    result = body["data"]["searchChildren"]
+    assert result["tooManyMatches"] is False
+    assert result["matches"][0]["child"]["postcodeDistrict"] == "LS6"
