@@ -10,23 +10,16 @@ the share of the view's time spent in the access policy. Nothing here asserts a 
 import argparse
 import asyncio
 import cProfile
-import json
 import os
 import pstats
-import secrets
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 import pyotp
+from search_queries import demo_server, psql
 
-BIN = Path(sys.executable).parent
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SIGN_IN = (
     "mutation($e:String!,$p:String!,$t:String!){signIn(email:$e,password:$p,totpCode:$t){me{name}}}"
 )
@@ -43,21 +36,9 @@ QUERY = """query View($id: ID!) { child(id: $id) {
   withheld { field reason } } }"""
 
 
-def psql(url: str, sql: str) -> str:
-    return subprocess.run(
-        ["psql", url, "-Atqc", sql], check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:
@@ -67,100 +48,45 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    name = f"cp_bench_view_{secrets.token_hex(3)}"
-    psql(ADMIN_URL, f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    env = {**os.environ, "DATABASE_URL": url}
-    creds_path = Path(tempfile.mkdtemp()) / "creds.json"
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            BIN / "contactpoint",
-            "demo-data",
-            "--children",
-            str(args.children),
-            "--seed",
-            "11",
-            "--credentials",
-            str(creds_path),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    print(f"loaded {args.children:,} children in {time.perf_counter() - started:.1f} s")
-    creds = {c["email"]: c for c in json.loads(creds_path.read_text())}
-    me = creds["practitioner.leeds@demo.contactpoint.test"]
-    # Unshielded Leeds children with the most involvements: the heavy end of a record view.
-    ids = psql(
-        url,
-        """SELECT c.contact_point_id FROM child c
-        JOIN organisation o ON o.id = c.responsible_authority_id AND o.code = 'E08000035'
-        WHERE NOT EXISTS (SELECT 1 FROM shielding s WHERE s.child_id = c.id)
-        ORDER BY (SELECT count(*) FROM involvement i WHERE i.child_id = c.id) DESC, c.id
-        LIMIT 200""",
-    ).split()
-    listed = ",".join(f"'{i}'" for i in ids)
-    involvements = psql(
-        url,
-        f"""SELECT round(avg(n), 1) FROM (SELECT count(*) n FROM involvement i
-        JOIN child c ON c.id = i.child_id WHERE c.contact_point_id IN ({listed})
-        GROUP BY c.id) t""",
-    )
-
-    port = free_port()
-    server = subprocess.Popen(
-        [BIN / "contactpoint", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        with httpx.Client(base_url=base) as http:
-            http.post(
-                "/graphql",
-                json={
-                    "query": SIGN_IN,
-                    "variables": {
-                        "e": me["email"],
-                        "p": me["password"],
-                        "t": pyotp.TOTP(me["totpSecret"]).now(),
-                    },
-                },
-            ).raise_for_status()
-            for cp in ids[:50]:  # warm the caches and the connection pool
-                http.post("/graphql", json={"query": QUERY, "variables": {"id": cp}})
-            xact_before = int(
-                psql(url, f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{name}'")
-            )
-            cpu_before = cpu_seconds(server.pid)
-            latencies = []
-            wall = time.perf_counter()
-            for n in range(args.views):
-                t0 = time.perf_counter()
-                body = http.post(
-                    "/graphql", json={"query": QUERY, "variables": {"id": ids[n % len(ids)]}}
-                ).json()
-                latencies.append(time.perf_counter() - t0)
-                if "errors" in body:
-                    raise SystemExit(f"view failed: {body['errors']}")
-            wall = time.perf_counter() - wall
-            cpu = cpu_seconds(server.pid) - cpu_before
-            time.sleep(0.6)  # pg_stat_database is updated on a short delay
-            xacts = (
-                int(psql(url, f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{name}'"))
-                - xact_before
-            )
-    finally:
-        server.terminate()
-        server.wait()
+    with demo_server(args.children, seed=11, label="view", keep=args.keep) as server:
+        print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
+        me, url, http = server.credentials, server.url, server.http
+        # Unshielded Leeds children with the most involvements: the heavy end of a view.
+        ids = psql(
+            url,
+            """SELECT c.contact_point_id FROM child c
+            JOIN organisation o ON o.id = c.responsible_authority_id AND o.code = 'E08000035'
+            WHERE NOT EXISTS (SELECT 1 FROM shielding s WHERE s.child_id = c.id)
+            ORDER BY (SELECT count(*) FROM involvement i WHERE i.child_id = c.id) DESC, c.id
+            LIMIT 200""",
+        ).split()
+        listed = ",".join(f"'{i}'" for i in ids)
+        involvements = psql(
+            url,
+            f"""SELECT round(avg(n), 1) FROM (SELECT count(*) n FROM involvement i
+            JOIN child c ON c.id = i.child_id WHERE c.contact_point_id IN ({listed})
+            GROUP BY c.id) t""",
+        )
+        commits = f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{server.name}'"
+        for cp in ids[:50]:  # warm the caches and the connection pool
+            http.post("/graphql", json={"query": QUERY, "variables": {"id": cp}})
+        xact_before = int(psql(url, commits))
+        cpu_before = cpu_seconds(server.pid)
+        latencies = []
+        wall = time.perf_counter()
+        for n in range(args.views):
+            t0 = time.perf_counter()
+            body = http.post(
+                "/graphql", json={"query": QUERY, "variables": {"id": ids[n % len(ids)]}}
+            ).json()
+            latencies.append(time.perf_counter() - t0)
+            if "errors" in body:
+                raise SystemExit(f"view failed: {body['errors']}")
+        wall = time.perf_counter() - wall
+        cpu = cpu_seconds(server.pid) - cpu_before
+        time.sleep(0.6)  # pg_stat_database is updated on a short delay
+        xacts = int(psql(url, commits)) - xact_before
+        policy = profile_policy_share(url, me, ids)
 
     latencies.sort()
     pct = lambda p: latencies[int(p / 100 * (len(latencies) - 1))] * 1000  # noqa: E731
@@ -179,9 +105,7 @@ def main() -> None:
         " (session check, view, audit event)"
     )
 
-    print(profile_policy_share(url, me, ids))
-    if not args.keep:
-        psql(ADMIN_URL, f'DROP DATABASE "{name}" WITH (FORCE)')
+    print(policy)
 
 
 def profile_policy_share(url: str, me: dict[str, str], ids: list[str]) -> str:

@@ -459,6 +459,8 @@ class DemoServer:
     http: httpx.Client
     pid: int
     load_seconds: float
+    # The signed-in practitioner's demo sign-in (email, password, totpSecret, ...).
+    credentials: dict[str, str]
 
     def search(self, criteria: dict[str, str]) -> dict[str, object]:
         body = self.http.post("/graphql", json={"query": SEARCH, "variables": {"c": criteria}})
@@ -539,7 +541,7 @@ def demo_server(
                     },
                 },
             ).raise_for_status()
-            yield DemoServer(url, name, http, server.pid, load_seconds)
+            yield DemoServer(url, name, http, server.pid, load_seconds, me)
     finally:
         if server is not None:
             server.terminate()
