@@ -9,9 +9,15 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.audit.writer import AuditEntry, record
-from backend.db.queries.child_search import Match, SearchParameters, phonetics, search_children
+from backend.db.queries.child_search import (
+    Found,
+    Match,
+    SearchParameters,
+    phonetics,
+    preflight,
+    search_children,
+)
 from backend.db.queries.child_view import fetch_children
-from backend.db.queries.rate_limits import recent_actions
 from backend.errors import RateLimited
 from backend.policy.decide import ChildFacts, decide_summary, require_child_access
 from backend.schema.children import Child
@@ -43,21 +49,22 @@ class SearchOutcome:
     message: str | None
 
 
-async def search_parameters(conn: AsyncConnection, criteria: Criteria) -> SearchParameters:
-    """The statement's parameters for name-based criteria (phonetic codes come from the
-    database's own function, so they match the stored ones exactly)."""
+def parameters_for(
+    criteria: Criteria, family_phonetics: list[str], given_phonetics: list[str]
+) -> SearchParameters:
+    """The statement's parameters for name-based criteria, given the names' phonetic
+    codes (computed by the database, so they match the stored ones exactly)."""
     if criteria.family is None:
         raise ValueError("criteria without a family name cannot be searched by name")
-    family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
     swapped, slips = (
         date_of_birth_slips(criteria.date_of_birth) if criteria.date_of_birth else (None, [])
     )
     return SearchParameters(
         family=criteria.family,
-        family_phonetics=family_codes,
+        family_phonetics=family_phonetics,
         given=criteria.given,
         given_variants=variants_of(criteria.given) if criteria.given else [],
-        given_phonetics=given_codes,
+        given_phonetics=given_phonetics,
         dob=criteria.date_of_birth,
         dob_swapped=swapped,
         dob_slips=slips,
@@ -65,45 +72,53 @@ async def search_parameters(conn: AsyncConnection, criteria: Criteria) -> Search
         outward=criteria.outward,
         gender=criteria.gender,
         minimum=MINIMUM_SCORE,
-        limit=4 * MAX_RESULTS,
+        tie_margin=TIE_MARGIN,
+        limit=MAX_RESULTS,
     )
 
 
-async def _matches(conn: AsyncConnection, criteria: Criteria) -> list[Match]:
+async def search_parameters(conn: AsyncConnection, criteria: Criteria) -> SearchParameters:
+    """parameters_for, fetching the phonetic codes itself (for benches and tests)."""
+    family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
+    return parameters_for(criteria, family_codes, given_codes)
+
+
+async def _found(
+    conn: AsyncConnection, criteria: Criteria, family_codes: list[str], given_codes: list[str]
+) -> Found:
     if criteria.contact_point_id is not None:
-        found = (await fetch_children(conn, [criteria.contact_point_id])).get(
+        child = (await fetch_children(conn, [criteria.contact_point_id])).get(
             criteria.contact_point_id
         )
-        return [Match(score=1.0, child=found)] if found and found.status == "ACTIVE" else []
-    params = await search_parameters(conn, criteria)
-    return await search_children(conn, params)
+        if child is None or child.status != "ACTIVE":
+            return Found(matches=[], near_best=0)
+        return Found(matches=[Match(score=1.0, child=child)], near_best=1)
+    return await search_children(conn, parameters_for(criteria, family_codes, given_codes))
 
 
-def _too_many(matches: list[Match]) -> bool:
+def _too_many(found: Found) -> bool:
     """More than 25 children about as good as the best one: listing some would be a guess.
     A fixed score line would hide the one child who matches every detail typed behind
     dozens of namesakes who match most of them (measured at 1M children)."""
-    if not matches:
+    if not found.matches or found.matches[0].score < STRONG_SCORE:
         return False
-    best = matches[0].score
-    if best < STRONG_SCORE:
-        return False
-    return sum(1 for match in matches if match.score >= best - TIE_MARGIN) > MAX_RESULTS
+    return found.near_best > MAX_RESULTS
 
 
 async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
     caller = ctx.require_caller()
     require_child_access(caller)
     async with ctx.engine.begin() as conn:
-        recent = await recent_actions(
+        before = await preflight(
             conn,
             user_id=caller.user_id,
             client_id=caller.client_id,
-            action="CHILD_SEARCH",
             seconds=60,
+            family=criteria.family,
+            given=criteria.given,
         )
         limit = ctx.settings.search_rate_per_minute
-        if recent >= limit:
+        if before.recent_searches >= limit:
             await record(
                 conn,
                 ctx.actor,
@@ -119,9 +134,9 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
             )
         else:
             refused = None
-            matches = await _matches(conn, criteria)
-            too_many = _too_many(matches)
-            shown = [] if too_many else matches[:MAX_RESULTS]
+            found = await _found(conn, criteria, before.family_phonetics, before.given_phonetics)
+            too_many = _too_many(found)
+            shown = [] if too_many else found.matches
             await record(
                 conn,
                 ctx.actor,

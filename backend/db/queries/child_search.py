@@ -22,6 +22,7 @@ criteria given (docs/SEARCH.md): family 0.35, given 0.25, birth 0.25, postcode 0
 gender 0.05.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.db.driver import driver
 from backend.db.queries.child_view import organisation_from_json
 from backend.db.records import ChildRecord
 
@@ -127,8 +129,17 @@ ranked AS (
       (0.35 * s.family_score + :w_given * s.given_score + :w_dob * s.dob_score
        + :w_postcode * s.postcode_score + :w_gender * s.gender_score) / :w_total AS score
       FROM scored s
+),
+kept AS (
+    SELECT r.*, max(r.score) OVER () AS best FROM ranked r WHERE r.score >= :minimum
+),
+counted AS (
+    -- How many are about as good as the best, counted over every candidate kept, so
+    -- only the rows shown need to leave the database.
+    SELECT k.*, count(*) FILTER (WHERE k.score >= k.best - :tie_margin) OVER () AS near_best
+      FROM kept k
 )
-SELECT r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
+SELECT r.near_best, r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
        r.date_of_birth, r.gender, r.town, r.postcode, r.status,
        round(r.score::numeric, 3) AS score,
        json_build_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,
@@ -136,8 +147,7 @@ SELECT r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
                          'team_email', o.team_email) AS authority,
        EXISTS (SELECT 1 FROM shielding s
                 WHERE s.child_id = r.id AND s.unshielded_at IS NULL) AS shielded
-  FROM ranked r JOIN organisation o ON o.id = r.responsible_authority_id
- WHERE r.score >= :minimum
+  FROM counted r JOIN organisation o ON o.id = r.responsible_authority_id
  ORDER BY r.score DESC, r.family_key, r.id
  LIMIT :limit
 """
@@ -157,6 +167,7 @@ class SearchParameters:
     outward: str | None
     gender: str | None
     minimum: float
+    tie_margin: float
     limit: int
 
 
@@ -164,6 +175,15 @@ class SearchParameters:
 class Match:
     score: float
     child: ChildRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The best matches (at most the limit) and how many candidates scored within the
+    tie margin of the best one (0 when nothing matched)."""
+
+    matches: list[Match]
+    near_best: int
 
 
 def _weights(params: SearchParameters) -> dict[str, float]:
@@ -205,7 +225,7 @@ def _summary(row: Any) -> ChildRecord:
     )
 
 
-async def search_children(conn: AsyncConnection, params: SearchParameters) -> list[Match]:
+async def search_children(conn: AsyncConnection, params: SearchParameters) -> Found:
     values = {
         "family": params.family,
         "family_phonetics": params.family_phonetics,
@@ -220,18 +240,66 @@ async def search_children(conn: AsyncConnection, params: SearchParameters) -> li
         "outward": params.outward,
         "gender": params.gender,
         "minimum": params.minimum,
+        "tie_margin": params.tie_margin,
         "limit": params.limit,
         **_weights(params),
     }
     routes = _routes(params)
     if not routes:
-        return []
+        return Found(matches=[], near_best=0)
     # Built only from the fixed route texts above; every value is a bound parameter.
     statement = text("WITH candidates AS (" + " UNION ".join(routes) + ")," + _SCORED)
     values["likeness"] = NAME_LIKENESS
     values["family_words"] = params.family.split(" ")
     rows = (await conn.execute(statement, values)).all()
-    return [Match(score=float(row.score), child=_summary(row)) for row in rows]
+    return Found(
+        matches=[Match(score=float(row.score), child=_summary(row)) for row in rows],
+        near_best=int(rows[0].near_best) if rows else 0,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Preflight:
+    """What a search needs before its statement: the caller's recent searches (for the
+    rate limit) and the Double Metaphone codes of the names typed."""
+
+    recent_searches: int
+    family_phonetics: list[str]
+    given_phonetics: list[str]
+
+
+# One round trip for both: the codes come from the same function as the index, so they
+# match the stored ones exactly, and they must reach the search statement as bound
+# values (computed inside it, generic plans ran Double Metaphone per row: bench/README.md).
+_PREFLIGHT = """
+SELECT (SELECT count(*) FROM audit_event
+         WHERE {actor} = $1 AND action = 'CHILD_SEARCH' AND outcome = 'OK'
+           AND occurred_at > now() - make_interval(secs => $2)) AS recent,
+       cp_phonetics($3) AS family_codes, cp_phonetics($4) AS given_codes
+"""
+_PREFLIGHT_BY_USER = _PREFLIGHT.format(actor="actor_user_id")
+_PREFLIGHT_BY_CLIENT = _PREFLIGHT.format(actor="actor_client_id")
+
+
+async def preflight(
+    conn: AsyncConnection,
+    *,
+    user_id: uuid.UUID | None,
+    client_id: uuid.UUID | None,
+    seconds: int,
+    family: str | None,
+    given: str | None,
+) -> Preflight:
+    statement, actor = (
+        (_PREFLIGHT_BY_USER, user_id) if user_id is not None else (_PREFLIGHT_BY_CLIENT, client_id)
+    )
+    pg = await driver(conn)
+    row = await pg.fetchrow(statement, actor, float(seconds), family or "", given or "")
+    return Preflight(
+        recent_searches=int(row["recent"]),
+        family_phonetics=list(row["family_codes"] or []),
+        given_phonetics=list(row["given_codes"] or []),
+    )
 
 
 async def phonetics(conn: AsyncConnection, *keys: str | None) -> list[list[str]]:
