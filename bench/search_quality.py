@@ -177,7 +177,8 @@ def main() -> None:
         ambiguous = ambiguous_ids(server.url, misses)
     print(
         f"{len(queries):,} searches over HTTP in {elapsed:.1f} s,"
-        f" {args.children:,} children, seed {args.seed}\n"
+        f" {'a reused database' if args.reuse else f'{args.children:,} children'},"
+        f" seed {args.seed}\n"
     )
     report(queries, ambiguous, args.examples)
     if args.json:
