@@ -16,6 +16,9 @@ from backend.schema.errors import shape
 from backend.web.context import RequestContext
 
 
+_CONTEXT_KEY = "contactpoint.context"
+
+
 class ContactPointGraphQL(GraphQL[RequestContext, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         state = request.state
@@ -29,9 +32,11 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
             session_token=cookie,
             request=request,
             response=response,
+            listener=getattr(state, "listener", None),
         )
-        # Closed in run(), when the response has been built.
-        request.scope.setdefault("state", {})["context"] = context
+        # Closed in run(), when the response has been built. Kept in the scope itself,
+        # which is this request's alone.
+        request.scope[_CONTEXT_KEY] = context
         identity = await identify(
             context.connection, cookie=cookie, authorization=request.headers.get("authorization")
         )
@@ -46,7 +51,7 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
         try:
             return await super().run(request, context, root_value)
         finally:
-            made: RequestContext | None = request.scope.get("state", {}).get("context")
+            made: RequestContext | None = request.scope.get(_CONTEXT_KEY)
             if made is not None:
                 await made.close()
 

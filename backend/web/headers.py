@@ -33,7 +33,9 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         request_id = secrets.token_hex(8)
-        scope.setdefault("state", {})["request_id"] = request_id
+        # A copy per request: some servers (and test harnesses) hand every request the
+        # lifespan's own state dict, and concurrent requests must not overwrite each other.
+        scope["state"] = {**scope.get("state", {}), "request_id": request_id}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
