@@ -1,5 +1,6 @@
 """Signed-in HTTP clients for tests: each person or partner gets their own cookie jar."""
 
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,3 +51,28 @@ async def graphql(http: httpx.AsyncClient, query: str, **variables: Any) -> dict
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+class People:
+    """Signed-in clients for the people of a test world, each signed in once per test (a
+    second sign-in within the same 30-second TOTP step would be refused as a replay)."""
+
+    def __init__(self, transport: httpx.ASGITransport, people: dict[str, Any]) -> None:
+        self._transport = transport
+        self._people = people
+        self._stack = contextlib.AsyncExitStack()
+        self._clients: dict[str, httpx.AsyncClient] = {}
+
+    async def client(self, who: str) -> httpx.AsyncClient:
+        if who not in self._clients:
+            person = self._people[who]
+            self._clients[who] = await self._stack.enter_async_context(
+                signed_in(self._transport, person.email, person.password, person.totp_secret)
+            )
+        return self._clients[who]
+
+    async def ask(self, who: str, query: str, **variables: Any) -> dict[str, Any]:
+        return await graphql(await self.client(who), query, **variables)
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()

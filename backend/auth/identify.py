@@ -48,8 +48,11 @@ async def identify(
     cookie: str | None,
     authorization: str | None,
     now: datetime | None = None,
+    touch: bool = True,
 ) -> Identity:
-    """Who presented this cookie or token; `connect` gives an autocommit connection."""
+    """Who presented this cookie or token; `connect` gives an autocommit connection.
+    With `touch=False` the session's idle clock is left alone: a live subscription
+    checking that its session still holds is not the person being active."""
     moment = now or datetime.now(UTC)
     bearer = _bearer(authorization)
     if authorization and bearer is None:
@@ -80,7 +83,7 @@ async def identify(
     if moment >= user.expires_at or moment - user.last_seen_at > IDLE_TIMEOUT:
         await conn.execute(text("DELETE FROM user_session WHERE token_hash = :h"), {"h": hashed})
         return Identity(None, Unauthenticated("your session has expired: sign in again"))
-    if moment - user.last_seen_at > _TOUCH_AFTER:
+    if touch and moment - user.last_seen_at > _TOUCH_AFTER:
         await conn.execute(_TOUCH_SESSION, {"h": hashed})
     return Identity(
         Caller(

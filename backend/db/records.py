@@ -43,6 +43,8 @@ class InvolvementRecord:
     start_date: date
     end_date: date | None
     is_lead: bool
+    recorded_by: str | None = None  # the name of the person who recorded it
+    ended_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

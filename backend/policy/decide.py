@@ -34,6 +34,8 @@ class Decision:
     organisation_id: int
     # Partners never see sensitive involvements at all, not even that they exist.
     sees_sensitive_involvements: bool
+    # The signed-in person, whose own involvements are theirs to see (None for partners).
+    user_id: str | None = None
 
     def discloses(self, field: str) -> bool:
         return field not in self.withheld
@@ -94,6 +96,7 @@ def decide_summary(caller: Caller, facts: ChildFacts) -> Decision:
         withheld=MappingProxyType(withheld),
         organisation_id=full.organisation_id,
         sees_sensitive_involvements=full.sees_sensitive_involvements,
+        user_id=full.user_id,
     )
 
 
@@ -107,4 +110,5 @@ def decide(caller: Caller, facts: ChildFacts) -> Decision:
         withheld=MappingProxyType(withheld),
         organisation_id=caller.organisation_id,
         sees_sensitive_involvements=not caller.is_client,
+        user_id=str(caller.user_id) if caller.user_id is not None else None,
     )

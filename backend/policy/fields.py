@@ -23,6 +23,7 @@ class Group(StrEnum):
     INVOLVEMENTS = "INVOLVEMENTS"
     CAF = "CAF"
     MATCHING = "MATCHING"  # management team of the responsible authority, administrators
+    OWN = "OWN"  # the caller's own involvements: every signed-in person, never a partner
     META = "META"  # the record's own bookkeeping (the withheld list itself)
 
 
@@ -43,6 +44,7 @@ CHILD_FIELDS: dict[str, Group] = {
     "parentsAndCarers": Group.CARERS,
     "involvements": Group.INVOLVEMENTS,
     "involvementHistory": Group.INVOLVEMENTS,
+    "myInvolvements": Group.OWN,
     "caf": Group.CAF,
     "nhsNumber": Group.MATCHING,
     "upn": Group.MATCHING,
@@ -64,6 +66,8 @@ INVOLVEMENT_FIELDS: dict[str, str] = {
     "startDate": "contact",
     "endDate": "contact",
     "leadProfessional": "contact",
+    "recordedBy": "contact",
+    "endedBy": "contact",
     "withheld": "meta",
     "__typename": "meta",
 }
@@ -89,5 +93,7 @@ SEARCH_SUMMARY_FIELDS = frozenset(
 
 # Fields a partner client may be granted. Matching identifiers are never among them.
 GRANTABLE_TO_CLIENTS = frozenset(
-    name for name, group in CHILD_FIELDS.items() if group not in (Group.MATCHING, Group.META)
+    name
+    for name, group in CHILD_FIELDS.items()
+    if group not in (Group.MATCHING, Group.META, Group.OWN)
 )

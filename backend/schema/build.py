@@ -1,6 +1,7 @@
 """The executable schema: types, limits, caches and error shaping."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import aclosing
 from typing import Any
 
 import strawberry
@@ -14,10 +15,10 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
-from backend.schema.errors import ShapeErrors
-from backend.schema.root import Mutation, Query
+from backend.schema.errors import ShapeErrors, shape
+from backend.schema.root import Mutation, Query, Subscription
 
 MAX_DEPTH = 8
 MAX_ALIASES = 20
@@ -55,6 +56,22 @@ class IntrospectionWhenSignedIn(SchemaExtension):
 
 
 class ContactPointSchema(strawberry.Schema):
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """Subscriptions' results bypass the operation hooks after the first: shape each
+        one's errors here, so a socket gets the same codes and masking as HTTP."""
+        results = await super().stream(*args, **kwargs)
+        context = kwargs.get("context_value", args[2] if len(args) > 2 else None)
+        request_id = getattr(context, "request_id", "ws")
+
+        async def shaped() -> AsyncIterator[Any]:
+            async with aclosing(results):
+                async for result in results:
+                    if isinstance(result, ExecutionResult) and result.errors:
+                        result.errors = [shape(error, request_id) for error in result.errors]
+                    yield result
+
+        return shaped()
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -74,7 +91,9 @@ def build_schema() -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ShapeErrors,
     ]
-    return ContactPointSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return ContactPointSchema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )
 
 
 schema = build_schema()

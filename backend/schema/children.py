@@ -67,6 +67,8 @@ class Involvement:
     start_date: date
     end_date: date | None
     lead_professional: bool
+    recorded_by: str | None = strawberry.field(description="Who recorded it (a person's name).")
+    ended_by: str | None = strawberry.field(description="Who ended it, once ended.")
     withheld: list[WithheldField]
 
     @classmethod
@@ -87,6 +89,8 @@ class Involvement:
             start_date=record.start_date,
             end_date=record.end_date,
             lead_professional=record.is_lead,
+            recorded_by=record.recorded_by,
+            ended_by=record.ended_by,
             withheld=[
                 WithheldField(field=name, reason=REASONS[reason])
                 for name in ("serviceType", "serviceTypeLabel", "practitionerRole")
@@ -154,6 +158,10 @@ class Child:
     parents_and_carers: list[Carer] | None
     involvements: list[Involvement] | None
     involvement_history: list[Involvement] | None
+    my_involvements: list[Involvement] | None = strawberry.field(
+        description="The caller's own current involvements with the child: what they may"
+        " update or end, even on a shielded record."
+    )
     caf: Caf | None = strawberry.field(description="Null when no CAF exists or when withheld.")
     nhs_number: str | None
     upn: str | None
@@ -208,6 +216,15 @@ class Child:
             else None,
             involvements=involvements,
             involvement_history=history if show("involvementHistory") else None,
+            my_involvements=[
+                Involvement.from_record(r, decision)
+                for r in record.involvements
+                if r.end_date is None
+                and decision.user_id is not None
+                and r.practitioner_user_id == decision.user_id
+            ]
+            if show("myInvolvements")
+            else None,
             caf=Caf.from_record(record.caf) if record.caf and show("caf") else None,
             nhs_number=record.nhs_number if show("nhsNumber") else None,
             upn=record.upn if show("upn") else None,

@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from backend.db import embedded, migrate
 from backend.db.engine import create_engine
+from backend.db.listener import NotificationListener
 from backend.paths import FRONTEND_DIST
 from backend.schema.build import schema
 from backend.settings import Settings, get_settings
@@ -47,9 +48,11 @@ def create_app(
             if upgrade:
                 await migrate.upgrade(url)
             engine = create_engine(url, pool_size=settings.db_pool_size)
+            listener = NotificationListener(url)
             try:
-                yield {"engine": engine, "settings": settings}
+                yield {"engine": engine, "settings": settings, "listener": listener}
             finally:
+                await listener.close()
                 await engine.dispose()
         finally:
             # uvicorn re-raises SIGTERM after shutdown, so atexit never runs: stop it here.

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.audit.writer import Actor
+from backend.db.listener import NotificationListener
 from backend.errors import Unauthenticated
 from backend.policy.caller import Caller
 from backend.settings import Settings
@@ -25,6 +26,8 @@ class RequestContext:
     caller_name: str | None = None
     request: Any = None
     response: Any = None
+    # The process's LISTEN connection, for live subscriptions.
+    listener: NotificationListener | None = None
     # Per-request caches (loaders, decisions); never shared between requests.
     cache: dict[str, Any] = field(default_factory=dict)
     _connection: AsyncConnection | None = None

@@ -15,7 +15,6 @@ from backend.auth.identify import SESSION_COOKIE, identify
 from backend.schema.errors import shape
 from backend.web.context import RequestContext
 
-
 _CONTEXT_KEY = "contactpoint.context"
 
 

@@ -36,33 +36,35 @@ WHEREABOUTS = (
     "caf",
 )
 MATCHING = ("nhsNumber", "upn", "status")
+OWN_INVOLVEMENTS = ("myInvolvements",)
 OK = None
 
-# caller -> (shielded child?) -> outcome for (identity, authority, whereabouts, matching)
+# caller -> (shielded child?) -> outcome for
+#   (identity, authority, whereabouts, matching, the caller's own involvements)
 MATRIX: dict[str, dict[bool, tuple[Reason | None, ...]]] = {
     "practitioner of the responsible authority": {
-        False: (OK, OK, OK, Reason.ROLE),
-        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED),
+        False: (OK, OK, OK, Reason.ROLE, OK),
+        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
     },
     "practitioner elsewhere": {
-        False: (OK, OK, OK, Reason.ROLE),
-        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED),
+        False: (OK, OK, OK, Reason.ROLE, OK),
+        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
     },
     "management team of the responsible authority": {
-        False: (OK, OK, OK, OK),
-        True: (OK, OK, OK, OK),
+        False: (OK, OK, OK, OK, OK),
+        True: (OK, OK, OK, OK, OK),
     },
     "management team elsewhere": {
-        False: (OK, OK, OK, Reason.ROLE),
-        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED),
+        False: (OK, OK, OK, Reason.ROLE, OK),
+        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
     },
     "administrator": {
-        False: (OK, OK, OK, OK),
-        True: (OK, OK, OK, OK),
+        False: (OK, OK, OK, OK, OK),
+        True: (OK, OK, OK, OK, OK),
     },
     "partner granted every field it may have": {
-        False: (OK, OK, OK, Reason.SCOPE),
-        True: (OK, OK, Reason.SHIELDED, Reason.SCOPE),
+        False: (OK, OK, OK, Reason.SCOPE, Reason.SCOPE),
+        True: (OK, OK, Reason.SHIELDED, Reason.SCOPE, Reason.SCOPE),
     },
 }
 
@@ -96,7 +98,9 @@ def _cases() -> list[tuple[str, bool, str, Reason | None]]:
     for who, by_shielding in MATRIX.items():
         for shielded, outcomes in by_shielding.items():
             for fields, outcome in zip(
-                (IDENTITY, AUTHORITY, WHEREABOUTS, MATCHING), outcomes, strict=True
+                (IDENTITY, AUTHORITY, WHEREABOUTS, MATCHING, OWN_INVOLVEMENTS),
+                outcomes,
+                strict=True,
             ):
                 cases.extend((who, shielded, field, outcome) for field in fields)
     return cases
@@ -111,7 +115,7 @@ def test_permission_matrix(who: str, shielded: bool, field: str, expected: Reaso
 
 
 def test_the_matrix_covers_every_child_field() -> None:
-    covered = set(IDENTITY + AUTHORITY + WHEREABOUTS + MATCHING)
+    covered = set(IDENTITY + AUTHORITY + WHEREABOUTS + MATCHING + OWN_INVOLVEMENTS)
     assert covered == {
         name for name in CHILD_FIELDS if name not in ("id", "withheld", "__typename")
     }

@@ -80,3 +80,23 @@ async def create_session(
 
 async def delete_session(conn: AsyncConnection, token_hash: str) -> None:
     await conn.execute(text("DELETE FROM user_session WHERE token_hash = :h"), {"h": token_hash})
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How a practitioner is reached: the defaults for their involvements' contact details."""
+
+    name: str
+    job_title: str | None
+    phone: str | None
+    email: str
+
+
+async def profile(conn: AsyncConnection, user_id: uuid.UUID) -> Profile:
+    row = (
+        await conn.execute(
+            text("SELECT name, job_title, phone, email FROM user_account WHERE id = :id"),
+            {"id": user_id},
+        )
+    ).one()
+    return Profile(name=row.name, job_title=row.job_title, phone=row.phone, email=row.email)

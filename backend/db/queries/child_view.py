@@ -20,7 +20,7 @@ from backend.db.records import (
     OrganisationRecord,
 )
 
-_ORGANISATION_JSON = """json_build_object(
+ORGANISATION_JSON = """json_build_object(
     'id', {o}.id, 'code', {o}.code, 'name', {o}.name, 'kind', {o}.kind,
     'team_name', {o}.team_name, 'team_phone', {o}.team_phone, 'team_email', {o}.team_email)"""
 
@@ -29,7 +29,7 @@ CHILD_VIEW_SQL = f"""
 SELECT c.id, c.contact_point_id, c.given_names, c.family_name, c.other_names,
        c.date_of_birth, c.gender, c.address_line1, c.address_line2, c.town, c.postcode,
        c.nhs_number, c.upn, c.status,
-       {_ORGANISATION_JSON.format(o="ra")} AS authority,
+       {ORGANISATION_JSON.format(o="ra")} AS authority,
        EXISTS (SELECT 1 FROM shielding s
                WHERE s.child_id = c.id AND s.unshielded_at IS NULL) AS shielded,
        (SELECT coalesce(json_agg(json_build_object(
@@ -39,20 +39,23 @@ SELECT c.id, c.contact_point_id, c.given_names, c.family_name, c.other_names,
                  'town', cr.town, 'postcode', cr.postcode) ORDER BY cr.name, cr.id), '[]')
           FROM carer cr WHERE cr.child_id = c.id) AS carers,
        (SELECT coalesce(json_agg(json_build_object(
-                 'id', i.id, 'organisation', {_ORGANISATION_JSON.format(o="io")},
+                 'id', i.id, 'organisation', {ORGANISATION_JSON.format(o="io")},
                  'service_type', i.service_type, 'service_type_label', st.label,
                  'sensitive', i.sensitive, 'practitioner_user_id', i.practitioner_user_id,
                  'practitioner_name', i.practitioner_name,
                  'practitioner_role', i.practitioner_role, 'phone', i.phone, 'email', i.email,
-                 'start_date', i.start_date, 'end_date', i.end_date, 'is_lead', i.is_lead)
+                 'start_date', i.start_date, 'end_date', i.end_date, 'is_lead', i.is_lead,
+                 'recorded_by', rb.name, 'ended_by', eb.name)
                  ORDER BY i.is_lead DESC, i.start_date, i.id), '[]')
           FROM involvement i
           JOIN organisation io ON io.id = i.organisation_id
           JOIN service_type st ON st.code = i.service_type
+          LEFT JOIN user_account rb ON rb.id = i.recorded_by
+          LEFT JOIN user_account eb ON eb.id = i.ended_by
          WHERE i.child_id = c.id) AS involvements,
        (SELECT json_build_object(
                  'status', ca.status, 'started_on', ca.started_on,
-                 'completed_on', ca.completed_on, 'holder', {_ORGANISATION_JSON.format(o="co")},
+                 'completed_on', ca.completed_on, 'holder', {ORGANISATION_JSON.format(o="co")},
                  'holder_name', ca.holder_name, 'holder_phone', ca.holder_phone,
                  'holder_email', ca.holder_email)
           FROM caf_assessment ca JOIN organisation co ON co.id = ca.holder_organisation_id
@@ -71,7 +74,7 @@ def _organisation(raw: dict[str, Any]) -> OrganisationRecord:
     return OrganisationRecord(**raw)
 
 
-def _involvement(raw: dict[str, Any]) -> InvolvementRecord:
+def involvement_from_json(raw: dict[str, Any]) -> InvolvementRecord:
     return InvolvementRecord(
         id=raw["id"],
         organisation=_organisation(raw["organisation"]),
@@ -86,6 +89,8 @@ def _involvement(raw: dict[str, Any]) -> InvolvementRecord:
         start_date=date.fromisoformat(raw["start_date"]),
         end_date=_date(raw["end_date"]),
         is_lead=raw["is_lead"],
+        recorded_by=raw.get("recorded_by"),
+        ended_by=raw.get("ended_by"),
     )
 
 
@@ -131,7 +136,7 @@ def _record(row: Any) -> ChildRecord:
         responsible_authority=organisation_from_json(row["authority"]),
         shielded=row["shielded"],
         carers=tuple(CarerRecord(**carer) for carer in _loads(row["carers"])),
-        involvements=tuple(_involvement(item) for item in _loads(row["involvements"])),
+        involvements=tuple(involvement_from_json(item) for item in _loads(row["involvements"])),
         caf=_caf(_loads(row["caf"])),
     )
 

@@ -1,0 +1,42 @@
+"""Checking how a practitioner is reached: names, job titles, phone numbers and emails.
+
+Each check names the field it was given, so the caller's error points at the right box.
+"""
+
+import re
+
+from backend.errors import BadInput
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,38}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def text_field(value: str | None, field: str, *, limit: int, required: bool = False) -> str | None:
+    """Stripped text, None when blank (an error instead when required)."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        if required:
+            raise BadInput(f"{field} is required", field=field)
+        return None
+    if len(cleaned) > limit:
+        raise BadInput(f"{field} must be at most {limit} characters", field=field)
+    if any(ch in cleaned for ch in "\x00\r\n"):
+        raise BadInput(f"{field} must be a single line of text", field=field)
+    return cleaned
+
+
+def phone_number(value: str | None, field: str = "phone") -> str | None:
+    cleaned = text_field(value, field, limit=40)
+    if cleaned is not None and not _PHONE.match(cleaned):
+        raise BadInput(
+            f"{field} must be a phone number: digits, spaces and an optional leading +",
+            field=field,
+        )
+    return cleaned
+
+
+def email_address(value: str | None, field: str = "email") -> str | None:
+    cleaned = text_field(value, field, limit=254)
+    if cleaned is not None and not _EMAIL.match(cleaned):
+        raise BadInput(f"{field} must be an email address like name@example.org", field=field)
+    return cleaned.lower() if cleaned else None

@@ -1,0 +1,53 @@
+"""Inputs for recording and changing involvements and CAF status, and the service types."""
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="Who gave informed consent to record a sensitive service.")
+class ConsentGiver(Enum):
+    YOUNG_PERSON = "YOUNG_PERSON"
+    PARENT_OR_CARER = "PARENT_OR_CARER"
+
+
+@strawberry.input(description="Informed consent to record a sensitive service.")
+class ConsentInput:
+    given_by: ConsentGiver
+    given_on: date
+
+
+@strawberry.input(
+    description="A service's involvement with a child. Contact details left out are taken"
+    " from the practitioner's profile; the start date defaults to today."
+)
+class InvolvementInput:
+    service_type: str = strawberry.field(description="A code from the serviceTypes query.")
+    practitioner_name: str | None = None
+    practitioner_role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    start_date: date | None = None
+    consent: ConsentInput | None = strawberry.field(
+        default=None, description="Required for a sensitive service."
+    )
+
+
+@strawberry.input(description="New contact details for an involvement; omitted ones stay.")
+class InvolvementUpdateInput:
+    practitioner_name: str | None = None
+    practitioner_role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    start_date: date | None = None
+
+
+@strawberry.type(description="A kind of service that can be involved with a child.")
+class ServiceType:
+    code: str
+    label: str
+    sensitive: bool = strawberry.field(
+        description="Recorded only with informed consent; its nature is shown only to the"
+        " organisation that recorded it."
+    )

@@ -1,0 +1,242 @@
+"""Telling the people already involved with a child that another service now is.
+
+Sent in the transaction of the change, so a rolled-back involvement tells no one. For a
+shielded child only the management team of its responsible authority is told (SPEC
+section 5). What a reader sees of a notification is decided when it is read, by the same
+policy as the record: a notification is never a way round shielding or consent.
+"""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.audit.writer import AuditEntry, record
+from backend.auth.identify import identify
+from backend.db.listener import NotificationListener
+from backend.db.queries import notifications as queries
+from backend.db.queries.involvements import LockedChild
+from backend.db.queries.notifications import NotificationRow
+from backend.db.records import InvolvementRecord
+from backend.errors import BadInput, Forbidden, NotFound, Unauthenticated
+from backend.policy.caller import Caller
+from backend.policy.decide import ChildFacts, decide, require_child_access
+from backend.policy.fields import Reason
+from backend.web.context import RequestContext
+
+NEW_INVOLVEMENT = "INVOLVEMENT_RECORDED"
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationView:
+    """A notification as this reader may see it; withheld parts are None and named."""
+
+    id: uuid.UUID
+    kind: str
+    child_id: str
+    child_name: str
+    organisation_name: str | None
+    practitioner_name: str | None
+    service_type_label: str | None
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+    withheld: dict[str, Reason]
+
+
+async def tell_about_new_involvement(
+    conn: AsyncConnection, child: LockedChild, involvement: InvolvementRecord, *, told_by: uuid.UUID
+) -> None:
+    if child.shielded:
+        recipients = await queries.management_team(
+            conn, child.responsible_authority_id, except_user=told_by
+        )
+    else:
+        recipients = await queries.involved_practitioners(conn, child.id, except_user=told_by)
+    await queries.send(
+        conn,
+        recipients,
+        child_id=child.id,
+        kind=NEW_INVOLVEMENT,
+        payload={
+            "involvementId": str(involvement.id),
+            "organisationId": involvement.organisation.id,
+            "organisationName": involvement.organisation.name,
+            "practitionerName": involvement.practitioner_name,
+            "serviceTypeLabel": involvement.service_type_label,
+            "sensitive": involvement.sensitive,
+        },
+    )
+
+
+def view(caller: Caller, row: NotificationRow) -> NotificationView:
+    facts = ChildFacts(
+        responsible_authority_id=row.responsible_authority_id,
+        shielded=row.shielded,
+        archived=False,
+    )
+    decision = decide(caller, facts)
+    payload = row.payload
+    withheld: dict[str, Reason] = {}
+    involvements_reason = decision.withheld.get("involvements")
+    if involvements_reason is not None:
+        for name in ("organisationName", "practitionerName", "serviceTypeLabel"):
+            withheld[name] = involvements_reason
+    elif payload.get("sensitive"):
+        reason = decision.service_nature_reason(
+            sensitive=True, organisation_id=int(payload.get("organisationId", 0))
+        )
+        if reason is not None:
+            withheld["serviceTypeLabel"] = reason
+
+    def shown(name: str) -> str | None:
+        value = payload.get(name)
+        return None if name in withheld or value is None else str(value)
+
+    organisation = shown("organisationName")
+    service = shown("serviceTypeLabel")
+    if organisation is None:
+        message = f"Another service is now involved with {row.child_name}."
+    elif service is None:
+        message = f"{organisation} is now involved with {row.child_name}."
+    else:
+        message = f"{organisation} ({service}) is now involved with {row.child_name}."
+    return NotificationView(
+        id=row.id,
+        kind=row.kind,
+        child_id=row.child_contact_point_id,
+        child_name=row.child_name,
+        organisation_name=organisation,
+        practitioner_name=shown("practitionerName"),
+        service_type_label=service,
+        message=message,
+        created_at=row.created_at,
+        read_at=row.read_at,
+        withheld=withheld,
+    )
+
+
+def _reader(ctx: RequestContext) -> tuple[Caller, uuid.UUID]:
+    caller = ctx.require_caller()
+    if caller.user_id is None:
+        raise Forbidden("notifications are for signed-in people")
+    require_child_access(caller)
+    return caller, caller.user_id
+
+
+async def audit_disclosed(
+    conn: AsyncConnection, ctx: RequestContext, shown: list[NotificationView], how: str
+) -> None:
+    """Notifications name children: reading them is a look at child data, on the record."""
+    if shown:
+        await record(
+            conn,
+            ctx.actor,
+            AuditEntry(
+                action="NOTIFICATIONS_READ",
+                detail={"how": how, "ids": [str(item.id) for item in shown]},
+            ),
+        )
+
+
+async def inbox(
+    ctx: RequestContext, *, unread_only: bool, before: datetime | None, first: int
+) -> list[NotificationView]:
+    caller, user_id = _reader(ctx)
+    if not 1 <= first <= MAX_PAGE:
+        raise BadInput(f"first must be between 1 and {MAX_PAGE}", field="first")
+    async with ctx.engine.begin() as conn:
+        rows = await queries.inbox(
+            conn, user_id, unread_only=unread_only, before=before, limit=first
+        )
+        shown = [view(caller, row) for row in rows]
+        await audit_disclosed(conn, ctx, shown, "inbox")
+    return shown
+
+
+async def unread_count(ctx: RequestContext) -> int:
+    _caller, user_id = _reader(ctx)
+    return await queries.unread_count(await ctx.connection(), user_id)
+
+
+async def mark_read(ctx: RequestContext, notification_id: str) -> NotificationView:
+    """Mark one of the caller's notifications read, and show it as it now stands."""
+    caller, user_id = _reader(ctx)
+    try:
+        target = uuid.UUID(notification_id)
+    except ValueError:
+        raise BadInput("id is not a notification id", field="id") from None
+    async with ctx.engine.begin() as conn:
+        await queries.mark_read(conn, user_id, target)
+        row = await queries.one(conn, user_id, target)
+        if row is None:
+            raise NotFound("you have no notification with that id", field="id")
+        shown = view(caller, row)
+        await audit_disclosed(conn, ctx, [shown], "marked read")
+    return shown
+
+
+async def mark_all_read(ctx: RequestContext) -> int:
+    """Mark every unread notification of the caller read; how many there were."""
+    _caller, user_id = _reader(ctx)
+    async with ctx.engine.begin() as conn:
+        return len(await queries.mark_read(conn, user_id, None))
+
+
+# How often a live subscription looks again without an announcement, and how far back it
+# looks (a notification's time is its transaction's start, which may precede an earlier
+# commit's).
+POLL_SECONDS = 15.0
+LOOK_BACK = timedelta(minutes=1)
+
+
+async def _still_allowed(ctx: RequestContext, conn: AsyncConnection) -> Caller:
+    """The subscriber as they stand now: signed out, expired or blocked ends the stream."""
+
+    async def connect() -> AsyncConnection:
+        return conn
+
+    identity = await identify(connect, cookie=ctx.session_token, authorization=None, touch=False)
+    if identity.caller is None:
+        raise identity.problem or Unauthenticated("you are signed out: sign in again")
+    require_child_access(identity.caller)
+    return identity.caller
+
+
+async def live(
+    ctx: RequestContext, listener: NotificationListener
+) -> AsyncIterator[NotificationView]:
+    """The caller's new notifications as they arrive, each disclosure audited.
+
+    Only what arrives after the subscription starts: the inbox holds the rest. The
+    baseline is taken before listening, so nothing committed in between is lost (the
+    timer finds it if the announcement came too early)."""
+    _caller, user_id = _reader(ctx)
+    async with ctx.engine.connect() as conn:
+        since = await queries.database_now(conn)
+        delivered = {
+            row.id: row.created_at
+            for row in await queries.arrived_since(conn, user_id, since - LOOK_BACK)
+        }
+    async with listener.subscribe(user_id) as bell:
+        while True:
+            await bell.wait(POLL_SECONDS)
+            await listener.ensure_listening()
+            async with ctx.engine.begin() as conn:
+                caller = await _still_allowed(ctx, conn)
+                rows = [
+                    row
+                    for row in await queries.arrived_since(conn, user_id, since - LOOK_BACK)
+                    if row.id not in delivered
+                ]
+                shown = [view(caller, row) for row in rows]
+                await audit_disclosed(conn, ctx, shown, "live")
+            for row in rows:
+                delivered[row.id] = row.created_at
+                since = max(since, row.created_at)
+            delivered = {key: at for key, at in delivered.items() if at >= since - LOOK_BACK}
+            for item in shown:
+                yield item
