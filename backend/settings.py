@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     # Searches a person (or partner system) may make per minute: anti-fishing (SPEC 4).
     search_rate_per_minute: int = Field(default=60, ge=1)
+    # Retention (SPEC 8). A child is archived on their 18th birthday plus this many months
+    # (0: on the birthday itself, keeping no one's record past 18 by default). At most 84
+    # months: leaving-care duties, the longest reason to keep one, end at 25.
+    retention_grace_months: int = Field(default=0, ge=0, le=84)
+    # Years an archived record is kept before it is purged.
+    retention_archive_years: int = Field(default=6, ge=1)
+    # Rows per transaction: small enough that a national run never holds a long one.
+    retention_batch_size: int = Field(default=10_000, ge=1)
 
     @field_validator("database_url")
     @classmethod

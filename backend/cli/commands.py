@@ -7,11 +7,14 @@ import sys
 from collections.abc import Callable, Coroutine
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backend.cli.database import app_engine, check_reachable, database_url
 from backend.errors import SetupError
 from backend.settings import get_settings
+
+if TYPE_CHECKING:
+    from backend.services.retention import RetentionCounts, RetentionRules
 
 
 def on_database(run: Callable[[str], Coroutine[Any, Any, int]]) -> int:
@@ -210,5 +213,46 @@ def audit_verify(args: argparse.Namespace) -> int:
         verdict = "intact" if report.ok else "BROKEN"
         print(f"audit log {verdict}: {report.events:,} events in {report.chains} chains")
         return 0 if report.ok else 1
+
+    return on_database(run)
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _retention_report(counts: "RetentionCounts", rules: "RetentionRules", dry_run: bool) -> str:
+    archive, purge = ("would archive", "would purge") if dry_run else ("archived", "purged")
+    grace = _count(rules.grace_months, "month", "months")
+    period = _count(rules.archive_years, "year", "years")
+    return (
+        f"{archive} {_count(counts.archived, 'child', 'children')} (18 + {grace})\n"
+        f"{purge} {_count(counts.purged, 'archived child', 'archived children')}"
+        f" (archived over {period} ago)"
+    )
+
+
+def retention_run(args: argparse.Namespace) -> int:
+    from backend.audit.writer import Actor
+    from backend.services.retention import RetentionRules, preview_retention, run_retention
+
+    settings = get_settings()
+    rules = RetentionRules(
+        grace_months=settings.retention_grace_months,
+        archive_years=settings.retention_archive_years,
+        batch_size=settings.retention_batch_size,
+    )
+    actor = Actor(request_id="cli", client_address="cli")
+
+    async def run(url: str) -> int:
+        async with app_engine(url) as engine:
+            if args.dry_run:
+                counts = await preview_retention(engine, actor, rules, today=date.today())
+            else:
+                counts = await run_retention(
+                    engine, actor, rules, today=date.today(), progress=_progress
+                )
+        print(_retention_report(counts, rules, args.dry_run))
+        return 0
 
     return on_database(run)

@@ -116,7 +116,31 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="check every hash chain of the audit log").set_defaults(
         run=commands.audit_verify
     )
+
+    retention = sub.add_parser("retention", help="archive and purge records").add_subparsers(
+        dest="retention_command", required=True, metavar="ACTION", parser_class=OneLineParser
+    )
+    run_retention = retention.add_parser(
+        "run",
+        help="archive children past 18 (plus CONTACTPOINT_RETENTION_GRACE_MONTHS) and purge"
+        " archives older than CONTACTPOINT_RETENTION_ARCHIVE_YEARS; prints the counts",
+    )
+    run_retention.add_argument(
+        "--dry-run", action="store_true", help="only count what a run would archive and purge"
+    )
+    run_retention.set_defaults(run=commands.retention_run, commits_in_batches=True)
     return parser
+
+
+def _invalid(error: ValidationError) -> str:
+    """The first problem, naming the environment variable when a setting is wrong."""
+    first = error.errors()[0]
+    message = first["msg"]
+    if message.startswith("Value error, "):
+        return message.removeprefix("Value error, ")  # our own validators name the setting
+    if error.title == "Settings" and first["loc"]:
+        return f"CONTACTPOINT_{str(first['loc'][0]).upper()}: {message}"
+    return message
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,8 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"contactpoint: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ValidationError as error:
-        first = error.errors()[0]
-        print(f"contactpoint: {first['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        print(f"contactpoint: {_invalid(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -138,8 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A driver's message can quote row values; the traceback is for a developer only.
         if os.environ.get("CONTACTPOINT_DEBUG"):
             raise
+        committed = (
+            "the batches finished before it are committed; running it again finishes the rest"
+            if getattr(args, "commits_in_batches", False)
+            else "nothing was committed"
+        )
         print(
-            f"contactpoint: unexpected {describe_unexpected(error)}; nothing was committed."
+            f"contactpoint: unexpected {describe_unexpected(error)}; {committed}."
             " Run again with CONTACTPOINT_DEBUG=1 to see the traceback.",
             file=sys.stderr,
         )
