@@ -70,14 +70,19 @@ class NotificationListener:
         """Listen, reconnecting if the connection was lost (subscribers call this on each
         wake, so delivery recovers without a restart)."""
         async with self._lock:
-            if self._conn is not None and not self._conn.closed:
+            if self._closing or (self._conn is not None and not self._conn.closed):
                 return
             if self._engine is None:
                 self._engine = create_engine(self._url, pool_size=1)
-            self._conn = await self._engine.connect()
-            pg = await driver(self._conn)
-            await pg.add_listener(CHANNEL, self._announced)
-            pg.add_termination_listener(self._lost)
+            conn = await self._engine.connect()
+            try:
+                pg = await driver(conn)
+                await pg.add_listener(CHANNEL, self._announced)
+                pg.add_termination_listener(self._lost)
+            except Exception:
+                await _close_quietly(conn)
+                raise
+            self._conn = conn
 
     def _announced(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         try:
@@ -92,7 +97,10 @@ class NotificationListener:
         if self._closing:
             return
         log.warning("the notification listener lost its database connection")
-        self._conn = None
+        lost, self._conn = self._conn, None
+        if lost is not None:
+            # Hand the dead connection back so the pool discards it (not the garbage collector).
+            asyncio.get_running_loop().create_task(_close_quietly(lost))
         for bells in self._bells.values():
             for bell in bells:
                 bell.ring()
@@ -107,3 +115,8 @@ class NotificationListener:
             if self._engine is not None:
                 await self._engine.dispose()
                 self._engine = None
+
+
+async def _close_quietly(conn: AsyncConnection) -> None:
+    with contextlib.suppress(Exception):
+        await conn.close()

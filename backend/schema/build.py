@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from starlette.websockets import WebSocket
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -16,6 +17,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from backend.schema.errors import ShapeErrors, shape
 from backend.schema.root import Mutation, Query, Subscription
@@ -59,8 +61,13 @@ class ContactPointSchema(strawberry.Schema):
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
         """Subscriptions' results bypass the operation hooks after the first: shape each
         one's errors here, so a socket gets the same codes and masking as HTTP."""
-        results = await super().stream(*args, **kwargs)
         context = kwargs.get("context_value", args[2] if len(args) > 2 else None)
+        if isinstance(getattr(context, "request", None), WebSocket):
+            # A socket's context is built once, when it opens: queries and mutations over it
+            # would run as whoever opened it, after sign-out or suspension. Subscriptions
+            # re-check the session on every delivery; everything else goes over HTTP.
+            kwargs["allowed_operation_types"] = {OperationType.SUBSCRIPTION}
+        results = await super().stream(*args, **kwargs)
         request_id = getattr(context, "request_id", "ws")
 
         async def shaped() -> AsyncIterator[Any]:

@@ -32,6 +32,15 @@ def shape(error: GraphQLError, request_id: str) -> GraphQLError:
         return GraphQLError(
             original.message, nodes=error.nodes, path=error.path, extensions=extensions
         )
+    if isinstance(original, GraphQLError):
+        # A variable that does not fit its type (an unknown enum value...): bad input,
+        # described in terms of the caller's own query.
+        return GraphQLError(
+            _SUGGESTION.sub("", original.message),
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "BAD_USER_INPUT"},
+        )
     if original is None:
         # Parse and validation errors: they describe the query, not the data.
         return GraphQLError(

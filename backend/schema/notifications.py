@@ -13,6 +13,8 @@ from backend.services.notifications import NotificationView
 @strawberry.enum
 class NotificationKind(Enum):
     INVOLVEMENT_RECORDED = "INVOLVEMENT_RECORDED"
+    CONTACT_REQUESTED = "CONTACT_REQUESTED"
+    CONTACT_REQUEST_ANSWERED = "CONTACT_REQUEST_ANSWERED"
 
 
 @strawberry.type(

@@ -6,10 +6,27 @@ import strawberry
 from strawberry.types import Info
 
 from backend.resolvers import accounts, children, involvements, search, shielding
+from backend.resolvers import management as admin
 from backend.resolvers import notifications as inbox
 from backend.schema.accounts import Me, SignInResult
 from backend.schema.children import Child, Involvement
 from backend.schema.involvements import ServiceType
+from backend.schema.management import (
+    ActivityDay,
+    ApiClient,
+    AuditEventPage,
+    ContactRequest,
+    Enrolment,
+    IssuedApiToken,
+    MyContactRequest,
+    OrganisationDetail,
+    OutOfHoursDay,
+    ShieldedChild,
+    UserAccount,
+    UserPage,
+    UserWithEnrolmentCode,
+    ViewerCountEntry,
+)
 from backend.schema.notifications import Notification
 from backend.schema.search import ChildSearchResult
 from backend.web.context import RequestContext
@@ -39,6 +56,43 @@ class Query:
     )
     unread_notification_count: int = strawberry.field(
         resolver=inbox.unread_count, description="How many notifications are unread."
+    )
+    users: UserPage = strawberry.field(
+        resolver=admin.users,
+        description="Users you manage (your organisation; administrators: any), by name.",
+    )
+    organisations: list[OrganisationDetail] = strawberry.field(
+        resolver=admin.organisations, description="Organisations, by name (at most 500)."
+    )
+    api_clients: list[ApiClient] = strawberry.field(
+        resolver=admin.api_clients, description="Partner API clients (administrators)."
+    )
+    shielded_children: list[ShieldedChild] = strawberry.field(
+        resolver=admin.shielded_children,
+        description="Shielded children of your authority, soonest review first. Audited.",
+    )
+    contact_requests: list[ContactRequest] = strawberry.field(
+        resolver=admin.contact_requests,
+        description="Requests to be put in touch about your authority's shielded children.",
+    )
+    audit_events: AuditEventPage = strawberry.field(
+        resolver=admin.audit_events,
+        description="Search the audit log, newest first (management teams: their people and"
+        " children; auditors and administrators: all). Audited.",
+    )
+    heaviest_viewers: list[ViewerCountEntry] = strawberry.field(
+        resolver=admin.heaviest_viewers, description="Who opened most records in a period."
+    )
+    outside_area_viewers: list[ViewerCountEntry] = strawberry.field(
+        resolver=admin.outside_area_viewers,
+        description="Who opened records of children held by an authority outside their area.",
+    )
+    out_of_hours_activity: list[OutOfHoursDay] = strawberry.field(
+        resolver=admin.out_of_hours_activity,
+        description="Views and searches outside 08:00-18:00 UK time or at weekends, by day.",
+    )
+    audit_activity: list[ActivityDay] = strawberry.field(
+        resolver=admin.audit_activity, description="Record views and searches per day."
     )
 
 
@@ -91,6 +145,70 @@ class Mutation:
     mark_all_notifications_read: int = strawberry.field(
         resolver=inbox.mark_all_read,
         description="Mark all your notifications read; how many were unread.",
+    )
+
+    invite_user: UserWithEnrolmentCode = strawberry.field(
+        resolver=admin.invite_user,
+        description="Invite a user; give them the set-up code (shown once) for their first"
+        " sign-in. You grant only roles you hold, within your reach.",
+    )
+    update_user: UserAccount = strawberry.field(
+        resolver=admin.update_user, description="Change a user's details, training or vetting."
+    )
+    set_user_roles: UserAccount = strawberry.field(
+        resolver=admin.set_user_roles, description="Replace a user's roles (never your own)."
+    )
+    suspend_user: UserAccount = strawberry.field(
+        resolver=admin.suspend_user, description="Suspend a user and end their sessions."
+    )
+    reactivate_user: UserAccount = strawberry.field(
+        resolver=admin.reactivate_user, description="Lift a user's suspension."
+    )
+    reset_second_factor: UserWithEnrolmentCode = strawberry.field(
+        resolver=admin.reset_second_factor,
+        description="Forget a user's authenticator; they set up again with the code given.",
+    )
+    complete_enrolment: Enrolment = strawberry.field(
+        resolver=admin.complete_enrolment,
+        description="First sign-in (or after a reset): choose a password with the set-up code;"
+        " returns the authenticator to enrol, once.",
+    )
+    create_organisation: OrganisationDetail = strawberry.field(
+        resolver=admin.create_organisation, description="Administrators."
+    )
+    update_organisation: OrganisationDetail = strawberry.field(
+        resolver=admin.update_organisation,
+        description="Administrators; an organisation's own management team may change its"
+        " team contact.",
+    )
+    deactivate_organisation: OrganisationDetail = strawberry.field(
+        resolver=admin.deactivate_organisation, description="Administrators."
+    )
+    reactivate_organisation: OrganisationDetail = strawberry.field(
+        resolver=admin.reactivate_organisation, description="Administrators."
+    )
+    create_api_client: IssuedApiToken = strawberry.field(
+        resolver=admin.create_api_client,
+        description="Administrators. The token is shown only in this answer.",
+    )
+    rotate_api_client_token: IssuedApiToken = strawberry.field(
+        resolver=admin.rotate_api_client_token,
+        description="Administrators. A new token, shown once; the old one stops working.",
+    )
+    revoke_api_client: ApiClient = strawberry.field(
+        resolver=admin.revoke_api_client, description="Administrators."
+    )
+    request_contact: MyContactRequest = strawberry.field(
+        resolver=admin.request_contact,
+        description="Ask a shielded child's management team to pass your details on.",
+    )
+    accept_contact_request: ContactRequest = strawberry.field(
+        resolver=admin.accept_contact_request,
+        description="Agree to pass the practitioner's details on; they are told.",
+    )
+    decline_contact_request: ContactRequest = strawberry.field(
+        resolver=admin.decline_contact_request,
+        description="Decline, saying why; the practitioner is told.",
     )
 
 

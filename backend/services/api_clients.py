@@ -92,3 +92,37 @@ async def revoke_api_client(conn: AsyncConnection, actor: Actor, client_id: str)
     await record(
         conn, actor, AuditEntry(action="API_CLIENT_REVOKED", detail={"client": str(parsed)})
     )
+
+
+async def rotate_api_client(conn: AsyncConnection, actor: Actor, client_id: str) -> str:
+    """A new token for the client (shown once); the old one stops working at once."""
+    try:
+        parsed = uuid.UUID(client_id)
+    except ValueError:
+        raise BadInput(
+            "id must be an API client id as printed when it was added", field="id"
+        ) from None
+    token = new_token()
+    rotated = (
+        await conn.execute(
+            text(
+                "UPDATE api_client SET token_hash = :hash WHERE id = :id AND revoked_at IS NULL"
+                " RETURNING id"
+            ),
+            {"id": parsed, "hash": token_hash(token)},
+        )
+    ).scalar()
+    if rotated is None:
+        exists = (
+            await conn.execute(text("SELECT 1 FROM api_client WHERE id = :id"), {"id": parsed})
+        ).scalar()
+        raise BadInput(
+            "that API client is revoked: create a new one"
+            if exists
+            else "no API client has that id",
+            field="id",
+        )
+    await record(
+        conn, actor, AuditEntry(action="API_CLIENT_ROTATED", detail={"client": str(parsed)})
+    )
+    return token

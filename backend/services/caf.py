@@ -15,7 +15,12 @@ from backend.db.queries.involvements import CafChange, CafRow
 from backend.db.tables.vocabulary import CAF_STATUSES
 from backend.errors import BadInput, Forbidden
 from backend.policy.caller import Role
-from backend.services.involvements import child_to_change, contact_point_id, require_practitioner
+from backend.services.involvements import (
+    EARLIEST,
+    child_to_change,
+    contact_point_id,
+    require_practitioner,
+)
 from backend.web.context import RequestContext
 
 
@@ -34,8 +39,10 @@ async def record_caf_status(
         raise BadInput(f"status must be one of {', '.join(CAF_STATUSES)}", field="status")
     if on > date.today():
         raise BadInput("date cannot be in the future", field="date")
+    if on < EARLIEST:
+        raise BadInput(f"date must be after {EARLIEST.isoformat()}", field="date")
     async with ctx.engine.begin() as conn:
-        child = await child_to_change(conn, cp_id)
+        child = await child_to_change(conn, caller, cp_id)
         full_access = caller.has(Role.ADMINISTRATOR) or caller.manages(
             child.responsible_authority_id
         )
@@ -48,7 +55,8 @@ async def record_caf_status(
         current = await involvements.current_caf(conn, child.id)
         change = _change(current, status, on)
         holds = current is not None and current.holder_organisation_id == caller.organisation_id
-        if current is not None and not full_access and not holds:
+        starts_anew = status == "STARTED" and current is not None and current.status != "STARTED"
+        if current is not None and not full_access and not holds and not starts_anew:
             raise Forbidden(
                 "only the organisation holding the CAF, or the management team of the"
                 " child's responsible authority, can change it",
@@ -103,11 +111,19 @@ def _change(current: CafRow | None, status: str, on: date) -> tuple[date, date |
         return on, None  # a new assessment after an earlier one was completed or closed
     if status == current.status:
         raise BadInput(f"the CAF is already recorded as {status.lower()}", field="status")
+    if current.status == "CLOSED":
+        raise BadInput("this CAF is closed: record a new one as started", field="status")
     if on < current.started_on:
         raise BadInput(
             f"date cannot be before the CAF started ({current.started_on.isoformat()})",
             field="date",
         )
     if status == "CLOSED" and current.completed_on is not None:
-        return current.started_on, current.completed_on  # closed after completion
+        if on < current.completed_on:
+            raise BadInput(
+                f"date cannot be before the CAF was completed ({current.completed_on.isoformat()})",
+                field="date",
+            )
+        # Closed after completion: the table keeps the completion date (no closing date yet).
+        return current.started_on, current.completed_on
     return current.started_on, on

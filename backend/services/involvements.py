@@ -65,9 +65,10 @@ class ChangedInvolvement:
 
 
 def require_practitioner(caller: Caller) -> uuid.UUID:
-    """A signed-in person who may work with child records (never a partner system)."""
-    if caller.user_id is None:
-        raise Forbidden("only a signed-in practitioner can change involvements")
+    """A signed-in practitioner or management team member who may work with child records
+    (never a partner system, an auditor, or the national administrators as such)."""
+    if caller.user_id is None or not (caller.has(Role.PRACTITIONER) or caller.has(Role.MANAGER)):
+        raise Forbidden("only a practitioner or a management team can do this")
     require_child_access(caller)
     return caller.user_id
 
@@ -86,9 +87,16 @@ def _involvement_id(value: str, field: str) -> uuid.UUID:
         raise BadInput(f"{field} is not an involvement id", field=field) from None
 
 
+# No child in the directory was born before this (a CHECK on child says so): an earlier
+# date is a typing slip, and year 1 would not even survive the driver's round trip.
+EARLIEST = date(1990, 1, 1)
+
+
 def _not_in_future(value: date, field: str) -> date:
     if value > date.today():
         raise BadInput(f"{field} cannot be in the future", field=field)
+    if value < EARLIEST:
+        raise BadInput(f"{field} must be after {EARLIEST.isoformat()}", field=field)
     return value
 
 
@@ -96,9 +104,10 @@ def _full_access(caller: Caller, child: LockedChild) -> bool:
     return caller.has(Role.ADMINISTRATOR) or caller.manages(child.responsible_authority_id)
 
 
-async def child_to_change(conn: AsyncConnection, cp_id: str) -> LockedChild:
+async def child_to_change(conn: AsyncConnection, caller: Caller, cp_id: str) -> LockedChild:
     child = await involvements.lock_child(conn, cp_id)
-    if child is None:
+    if child is None or (child.status != "ACTIVE" and not _full_access(caller, child)):
+        # An archived record is "not found" to those who may not see it, as in the view.
         raise NotFound("no child has that ContactPoint ID", field="childId")
     if child.status != "ACTIVE":
         raise BadInput("this child's record is archived: it cannot be changed", field="childId")
@@ -116,6 +125,11 @@ async def _involvement_to_change(
     row = await involvements.involvement_for_change(conn, involvement_id)
     if child is None or row is None:
         raise NotFound("no involvement has that id", field=field)
+    if child.status != "ACTIVE":
+        if not _full_access(caller, child):
+            # As the record view answers: an archived record is not there for them.
+            raise NotFound("no involvement has that id", field=field)
+        raise BadInput("this child's record is archived: it cannot be changed", field=field)
     if _full_access(caller, child):
         return child, row
     if child.shielded:
@@ -176,7 +190,7 @@ async def record_involvement(
     phone = phone_number(given.phone)
     email = email_address(given.email)
     async with ctx.engine.begin() as conn:
-        child = await child_to_change(conn, cp_id)
+        child = await child_to_change(conn, caller, cp_id)
         service = await involvements.service_type(conn, (service_code or "").upper())
         if service is None:
             raise BadInput(
@@ -313,6 +327,12 @@ async def set_lead_professional(
     target = _involvement_id(involvement_id, "involvementId")
     async with ctx.engine.begin() as conn:
         child, row = await _involvement_to_change(conn, caller, target, "involvementId")
+        if child.shielded and not _full_access(caller, child):
+            # Whether someone else is lead is itself a shielded fact.
+            raise Forbidden(
+                "this child is shielded: its management team decides the lead professional",
+                field="involvementId",
+            )
         if row.end_date is not None:
             raise BadInput(
                 "this involvement has ended: only a current one can be lead professional",

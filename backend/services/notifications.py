@@ -9,7 +9,7 @@ policy as the record: a notification is never a way round shielding or consent.
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,6 +27,8 @@ from backend.policy.fields import Reason
 from backend.web.context import RequestContext
 
 NEW_INVOLVEMENT = "INVOLVEMENT_RECORDED"
+CONTACT_REQUESTED = "CONTACT_REQUESTED"
+CONTACT_REQUEST_ANSWERED = "CONTACT_REQUEST_ANSWERED"
 MAX_PAGE = 100
 
 
@@ -73,6 +75,47 @@ async def tell_about_new_involvement(
 
 
 def view(caller: Caller, row: NotificationRow) -> NotificationView:
+    if row.kind == NEW_INVOLVEMENT:
+        return _involvement_view(caller, row)
+    return _contact_request_view(row)
+
+
+def _contact_request_view(row: NotificationRow) -> NotificationView:
+    """About a request to be put in touch: sent only to the child's management team (who
+    see everything) or to the requester (about their own request); no child details."""
+    payload = row.payload
+    if row.kind == CONTACT_REQUESTED:
+        organisation = str(payload.get("organisationName", ""))
+        practitioner = str(payload.get("practitionerName", ""))
+        message = f"{practitioner} ({organisation}) asks to be put in touch about {row.child_name}."
+        organisation_name: str | None = organisation
+        practitioner_name: str | None = practitioner
+    else:
+        organisation_name = practitioner_name = None
+        if payload.get("accepted"):
+            message = (
+                f"Your request about {row.child_name} was accepted: the ContactPoint team will"
+                " pass your details on."
+            )
+        else:
+            reason = str(payload.get("note") or "no reason given")
+            message = f"Your request about {row.child_name} was declined: {reason}"
+    return NotificationView(
+        id=row.id,
+        kind=row.kind,
+        child_id=row.child_contact_point_id,
+        child_name=row.child_name,
+        organisation_name=organisation_name,
+        practitioner_name=practitioner_name,
+        service_type_label=None,
+        message=message,
+        created_at=row.created_at,
+        read_at=row.read_at,
+        withheld={},
+    )
+
+
+def _involvement_view(caller: Caller, row: NotificationRow) -> NotificationView:
     facts = ChildFacts(
         responsible_authority_id=row.responsible_authority_id,
         shielded=row.shielded,
@@ -148,6 +191,11 @@ async def inbox(
     caller, user_id = _reader(ctx)
     if not 1 <= first <= MAX_PAGE:
         raise BadInput(f"first must be between 1 and {MAX_PAGE}", field="first")
+    if before is not None:
+        try:
+            before = before.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise BadInput("before is not a usable time", field="before") from None
     async with ctx.engine.begin() as conn:
         rows = await queries.inbox(
             conn, user_id, unread_only=unread_only, before=before, limit=first
@@ -227,13 +275,13 @@ async def live(
             await listener.ensure_listening()
             async with ctx.engine.begin() as conn:
                 caller = await _still_allowed(ctx, conn)
-                rows = [
-                    row
-                    for row in await queries.arrived_since(conn, user_id, since - LOOK_BACK)
-                    if row.id not in delivered
-                ]
+                rows = await queries.arrived_since(
+                    conn, user_id, since - LOOK_BACK, already=list(delivered)
+                )
                 shown = [view(caller, row) for row in rows]
                 await audit_disclosed(conn, ctx, shown, "live")
+            if len(rows) >= queries.LIVE_BATCH:
+                bell.ring()  # more are waiting: look again at once
             for row in rows:
                 delivered[row.id] = row.created_at
                 since = max(since, row.created_at)

@@ -70,4 +70,7 @@ def graphql_app(schema: Any) -> ContactPointGraphQL:
         # GraphiQL loads React from a CDN, which neither the offline machines nor our CSP allow.
         graphql_ide=None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        # Strawberry refuses WebSocket handshakes whose Origin is not this host (no
+        # allowed_origins given), so another site's page cannot open a socket with our
+        # cookie; and only subscriptions run over a socket (ContactPointSchema.stream).
     )

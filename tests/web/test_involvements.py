@@ -229,7 +229,7 @@ async def test_a_child_id_that_is_not_a_contactpoint_id_is_refused(people: Peopl
     assert _error(body) == ("BAD_USER_INPUT", "childId")
 
 
-async def test_an_archived_child_cannot_be_given_new_involvements(
+async def test_an_archived_child_is_not_found_for_new_involvements(
     people: People, world: World, owner_engine: AsyncEngine
 ) -> None:
     async with owner_engine.begin() as conn:
@@ -243,7 +243,7 @@ async def test_an_archived_child_cannot_be_given_new_involvements(
     body = await people.ask(
         "practitioner", RECORD, child=world.open_child, input={"serviceType": "SOCIAL_CARE"}
     )
-    assert _error(body) == ("BAD_USER_INPUT", "childId")
+    assert _error(body) == ("NOT_FOUND", "childId")  # as the record view answers
 
 
 async def test_a_partner_system_cannot_record_involvements(
@@ -466,3 +466,30 @@ async def test_the_service_types_list_marks_the_sensitive_ones(people: People) -
     body = await people.ask("practitioner", "{ serviceTypes { code label sensitive } }")
     sensitive = {t["code"] for t in body["data"]["serviceTypes"] if t["sensitive"]}
     assert sensitive == {"CAMHS", "SEXUAL_HEALTH", "SUBSTANCE_MISUSE"}
+
+
+async def test_on_a_shielded_child_a_practitioner_cannot_learn_who_is_lead(
+    people: People, world: World
+) -> None:
+    recorded = await _record(people, "practitioner", world.shielded_child)
+    body = await people.ask("practitioner", SET_LEAD, id=recorded["id"])
+    assert _error(body) == ("FORBIDDEN", "involvementId")
+
+
+async def test_a_date_before_1990_is_refused_as_a_typing_slip(people: People, world: World) -> None:
+    body = await people.ask(
+        "practitioner",
+        RECORD,
+        child=world.open_child,
+        input={"serviceType": "SOCIAL_CARE", "startDate": "0001-01-01"},
+    )
+    assert _error(body) == ("BAD_USER_INPUT", "startDate")
+
+
+async def test_an_administrator_alone_does_not_record_involvements(
+    people: People, world: World
+) -> None:
+    body = await people.ask(
+        "administrator", RECORD, child=world.open_child, input={"serviceType": "SOCIAL_CARE"}
+    )
+    assert _error(body)[0] == "FORBIDDEN"

@@ -287,3 +287,34 @@ async def test_a_notification_recorded_through_another_server_is_delivered_live(
         finally:
             await elsewhere.aclose()
     assert message["payload"]["data"]["notificationReceived"]["childId"] == world.open_child
+
+
+async def test_queries_over_the_socket_are_refused(
+    running_app: LifespanManager, people: People, world: World
+) -> None:
+    """A socket's identity is fixed when it opens; queries go over HTTP, where every
+    request is checked."""
+    http = await people.client("practitioner")
+    async with (
+        httpx.AsyncClient(
+            transport=ASGIWebSocketTransport(running_app.app),
+            base_url="http://testserver",
+            cookies=http.cookies,
+        ) as ws_http,
+        aconnect_ws("/graphql", ws_http, subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        await ws.send_json({"type": "connection_init"})
+        await ws.receive_json()
+        await ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {
+                    "query": "query($id: ID!) { child(id: $id) { familyName } }",
+                    "variables": {"id": world.open_child},
+                },
+            }
+        )
+        message = await asyncio.wait_for(ws.receive_json(), timeout=5)
+    assert message["type"] == "error"
+    assert "Openshaw" not in str(message)

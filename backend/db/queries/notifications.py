@@ -90,6 +90,8 @@ async def send(
     )
 
 
+LIVE_BATCH = 100
+
 _SELECT = """
 SELECT n.id, n.kind, c.contact_point_id, c.given_names || ' ' || c.family_name AS child_name,
        c.responsible_authority_id,
@@ -137,15 +139,20 @@ async def inbox(
 
 
 async def arrived_since(
-    conn: AsyncConnection, user_id: uuid.UUID, since: datetime
+    conn: AsyncConnection,
+    user_id: uuid.UUID,
+    since: datetime,
+    already: list[uuid.UUID] | None = None,
 ) -> list[NotificationRow]:
-    """Notifications created at or after `since`, oldest first (for live delivery)."""
+    """Notifications created at or after `since` and not `already` delivered, oldest
+    first (for live delivery; excluded in SQL so a burst cannot hide what follows)."""
     rows = await conn.execute(
         text(
             _SELECT + " WHERE n.recipient_user_id = :user AND n.created_at >= :since"
-            " ORDER BY n.created_at, n.id LIMIT 100"
+            " AND NOT (n.id = ANY(CAST(:already AS uuid[])))"
+            " ORDER BY n.created_at, n.id LIMIT :limit"
         ),
-        {"user": user_id, "since": since},
+        {"user": user_id, "since": since, "already": already or [], "limit": LIVE_BATCH},
     )
     return [_row(row) for row in rows]
 

@@ -3,6 +3,7 @@
 from backend.db.tables.audit import AuditChainHead, AuditEvent
 from backend.db.tables.caf import CafAssessment
 from backend.db.tables.children import Carer, Child
+from backend.db.tables.contact_requests import ContactRequest
 from backend.db.tables.involvements import Involvement, ServiceType
 from backend.db.tables.notifications import Notification
 from backend.db.tables.organisations import Organisation
@@ -17,6 +18,7 @@ __all__ = [
     "CafAssessment",
     "Carer",
     "Child",
+    "ContactRequest",
     "Involvement",
     "Notification",
     "Organisation",

@@ -36,6 +36,8 @@ class AuditEvent(SQLModel, table=True):
         Index("audit_event_client_idx", "actor_client_id", "occurred_at"),
         Index("audit_event_child_idx", "subject_child_id", "occurred_at"),
         Index("audit_event_action_idx", "action", "occurred_at"),
+        # A management team's audit review: its own people's events.
+        Index("audit_event_organisation_idx", "actor_organisation_id", "occurred_at"),
         Index("audit_event_chain_idx", "chain", "chain_seq"),
         {
             "postgresql_partition_by": "RANGE (occurred_at)",

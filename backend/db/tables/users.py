@@ -36,6 +36,10 @@ class UserAccount(SQLModel, table=True):
     vetted_until: date | None = Field(default=None)
     failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = Field(default=None, sa_column=timestamp_column())
+    # A one-time code for setting a password and enrolling the second factor: given out
+    # when a user is invited or their second factor is reset; only its hash is kept.
+    enrolment_code_hash: str | None = Field(default=None, max_length=64)
+    enrolment_expires_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
 
 

@@ -1,0 +1,168 @@
+"""Audit review: searching the log and the misuse reports, each read itself audited.
+
+A management team (MANAGER) sees its own people's events and events about children of
+its authority; AUDITORs and ADMINISTRATORs see everything. Pages are cursor-based; a
+time range must run forwards; reports cover at most a year.
+"""
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from backend.audit.writer import AuditEntry, record
+from backend.db.queries import audit_review as queries
+from backend.db.queries.audit_review import DayCount, EventQuery, EventRow, ViewerCount
+from backend.domain.identifiers import normalise_contact_point_id
+from backend.errors import BadInput
+from backend.policy.caller import Caller
+from backend.policy.reach import audits_everything, require_audit_reader
+from backend.web.context import RequestContext
+
+MAX_PAGE = 200
+MAX_REPORT_RANGE = timedelta(days=366)
+REPORT_ROWS = 50
+ACTION_LENGTH = 48
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    user_id: str | None = None
+    child_id: str | None = None
+    action: str | None = None
+    shielded_views_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: list[EventRow]
+    next_cursor: str | None
+
+
+def _reader(ctx: RequestContext) -> tuple[Caller, int | None]:
+    caller = ctx.require_caller()
+    require_audit_reader(caller)
+    return caller, None if audits_everything(caller) else caller.organisation_id
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _range(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    until = _aware(until, "until") if until else datetime.now(UTC) + timedelta(minutes=1)
+    since = _aware(since, "since") if since else until - timedelta(days=30)
+    if since >= until:
+        raise BadInput("since must be before until", field="since")
+    return since, until
+
+
+def _cursor(row: EventRow) -> str:
+    return base64.urlsafe_b64encode(f"{row.occurred_at.isoformat()}|{row.id}".encode()).decode()
+
+
+def _after(cursor: str | None) -> tuple[datetime, int] | None:
+    if cursor is None:
+        return None
+    try:
+        at, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(at), int(event_id)
+    except ValueError:
+        raise BadInput("after is not a cursor from this list", field="after") from None
+
+
+async def search_events(
+    ctx: RequestContext, where: EventFilter, *, first: int, after: str | None
+) -> EventPage:
+    _caller, organisation_id = _reader(ctx)
+    if not 1 <= first <= MAX_PAGE:
+        raise BadInput(f"first must be between 1 and {MAX_PAGE}", field="first")
+    since, until = _range(where.since, where.until)
+    user_id = None
+    if where.user_id is not None:
+        try:
+            user_id = uuid.UUID(where.user_id)
+        except ValueError:
+            raise BadInput("userId is not a user id", field="userId") from None
+    child = None
+    if where.child_id is not None:
+        child = normalise_contact_point_id(where.child_id)
+        if child is None:
+            raise BadInput("childId must be a ContactPoint ID: 12 digits", field="childId")
+    action = where.action.strip().upper() if where.action else None
+    if action is not None and (
+        len(action) > ACTION_LENGTH or not action.replace("_", "").isalpha()
+    ):
+        raise BadInput("action must be an action name like CHILD_VIEW", field="action")
+    query = EventQuery(
+        since=since,
+        until=until,
+        actor_user_id=user_id,
+        child_contact_point_id=child,
+        action=action,
+        organisation_id=organisation_id,
+        shielded_views_only=where.shielded_views_only,
+        after=_after(after),
+        limit=first + 1,
+    )
+    async with ctx.engine.begin() as conn:
+        rows = await queries.events(conn, query)
+        # The audit of audit reads: who looked for what.
+        await record(
+            conn,
+            ctx.actor,
+            AuditEntry(
+                action="AUDIT_SEARCHED",
+                detail={
+                    "since": since.isoformat(),
+                    "until": until.isoformat(),
+                    "userId": where.user_id,
+                    "childId": child,
+                    "action": action,
+                    "shieldedViewsOnly": where.shielded_views_only,
+                    "returned": min(len(rows), first),
+                },
+            ),
+        )
+    shown = rows[:first]
+    return EventPage(
+        events=shown, next_cursor=_cursor(shown[-1]) if len(rows) > first and shown else None
+    )
+
+
+REPORT_KINDS = ("HEAVIEST_VIEWERS", "OUTSIDE_AREA_VIEWERS", "OUT_OF_HOURS", "ACTIVITY")
+
+
+async def report(
+    ctx: RequestContext, kind: str, since: datetime | None, until: datetime | None
+) -> list[ViewerCount] | list[DayCount] | list[tuple[date, str, int]]:
+    """One report over a period (each is its own aggregate, run only when asked for)."""
+    _caller, organisation_id = _reader(ctx)
+    start, end = _range(since, until)
+    if end - start > MAX_REPORT_RANGE:
+        raise BadInput("a report covers at most a year: shorten the range", field="since")
+    async with ctx.engine.begin() as conn:
+        result: list[ViewerCount] | list[DayCount] | list[tuple[date, str, int]]
+        if kind == "HEAVIEST_VIEWERS":
+            result = await queries.heaviest_viewers(conn, start, end, organisation_id, REPORT_ROWS)
+        elif kind == "OUTSIDE_AREA_VIEWERS":
+            result = await queries.outside_area_viewers(
+                conn, start, end, organisation_id, REPORT_ROWS
+            )
+        elif kind == "OUT_OF_HOURS":
+            result = await queries.out_of_hours(conn, start, end, organisation_id, REPORT_ROWS)
+        elif kind == "ACTIVITY":
+            result = await queries.activity_by_day(conn, start, end, organisation_id)
+        else:
+            raise BadInput(f"report must be one of {', '.join(REPORT_KINDS)}", field="report")
+        await record(
+            conn,
+            ctx.actor,
+            AuditEntry(
+                action="AUDIT_REPORTED",
+                detail={"report": kind, "since": start.isoformat(), "until": end.isoformat()},
+            ),
+        )
+    return result
