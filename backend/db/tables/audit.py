@@ -38,6 +38,8 @@ class AuditEvent(SQLModel, table=True):
         Index("audit_event_action_idx", "action", "occurred_at"),
         # A management team's audit review: its own people's events.
         Index("audit_event_organisation_idx", "actor_organisation_id", "occurred_at"),
+        # Newest first with no other filter (an auditor's first page).
+        Index("audit_event_time_idx", "occurred_at"),
         Index("audit_event_chain_idx", "chain", "chain_seq"),
         {
             "postgresql_partition_by": "RANGE (occurred_at)",

@@ -20,6 +20,8 @@ class Notification(SQLModel, table=True):
             postgresql_where=text("read_at IS NULL"),
         ),
         Index("notification_recipient_idx", "recipient_user_id", "created_at"),
+        # Purging a child (retention) cascades here.
+        Index("notification_child_idx", "child_id"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

@@ -28,6 +28,8 @@ class Shielding(SQLModel, table=True):
             unique=True,
             postgresql_where=text("unshielded_at IS NULL"),
         ),
+        # Purging a child (retention) cascades here; the partial index above skips history.
+        Index("shielding_child_idx", "child_id"),
         Index(
             "shielding_review_idx", "review_date", postgresql_where=text("unshielded_at IS NULL")
         ),
