@@ -194,6 +194,42 @@ def api_clients_revoke(args: argparse.Namespace) -> int:
     return on_database(run)
 
 
+def api_clients_rotate(args: argparse.Namespace) -> int:
+    from backend.audit.writer import Actor
+    from backend.services.api_clients import rotate_api_client
+
+    async def run(url: str) -> int:
+        async with app_engine(url) as engine, engine.begin() as conn:
+            token = await rotate_api_client(
+                conn, Actor(request_id="cli", client_address="cli"), args.id
+            )
+        print(f"API client {args.id}: the old token no longer works; the new one (shown once):")
+        print(token)
+        return 0
+
+    return on_database(run)
+
+
+def api_clients_list(args: argparse.Namespace) -> int:
+    from backend.db.queries.organisation_admin import api_clients
+
+    async def run(url: str) -> int:
+        async with app_engine(url) as engine, engine.connect() as conn:
+            clients = await api_clients(
+                conn, organisation_id=None, include_revoked=args.include_revoked
+            )
+        for client in clients:
+            state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
+            used = f"{client.last_used_at:%Y-%m-%d %H:%M}" if client.last_used_at else "never"
+            print(
+                f"{client.id}  {client.organisation_code}  {client.name}  {state}"
+                f"  last used {used}  fields {','.join(client.fields)}"
+            )
+        return 0
+
+    return on_database(run)
+
+
 def audit_verify(args: argparse.Namespace) -> int:
     from sqlalchemy.ext.asyncio import create_async_engine
 

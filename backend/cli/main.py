@@ -109,6 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke_client = clients.add_parser("revoke", help="revoke a partner client's token now")
     revoke_client.add_argument("--id", required=True, help="the client id printed by add")
     revoke_client.set_defaults(run=commands.api_clients_revoke)
+    rotate_client = clients.add_parser(
+        "rotate", help="give a partner client a new token (shown once); the old one stops"
+    )
+    rotate_client.add_argument("--id", required=True, help="the client id printed by add")
+    rotate_client.set_defaults(run=commands.api_clients_rotate)
+    list_clients = clients.add_parser("list", help="partner clients, with their last use")
+    list_clients.add_argument(
+        "--include-revoked", action="store_true", help="also list revoked clients"
+    )
+    list_clients.set_defaults(run=commands.api_clients_list)
 
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(
         dest="audit_command", required=True, metavar="ACTION", parser_class=OneLineParser

@@ -212,3 +212,58 @@ async def test_api_clients_revoke_stops_the_token_and_refuses_a_second_revoke(
     again = run("api-clients", "revoke", "--id", client_id, database_url=database_url)
     assert again.returncode == 2
     assert "already revoked" in again.stderr
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_api_clients_rotate_prints_a_new_token_and_list_shows_the_client(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn, code="KIDS", name="KIDS", kind="NATIONAL_PARTNER")
+    added = run(
+        "api-clients",
+        "add",
+        "--org",
+        "KIDS",
+        "--name",
+        "Case system",
+        "--field",
+        "familyName",
+        database_url=database_url,
+    )
+    assert added.returncode == 0, added.stderr
+    client_id = added.stdout.split()[3]
+    old_token = added.stdout.strip().splitlines()[-1]
+    rotated = run("api-clients", "rotate", "--id", client_id, database_url=database_url)
+    assert rotated.returncode == 0, rotated.stderr
+    new_token = rotated.stdout.strip().splitlines()[-1]
+    assert new_token != old_token
+    assert len(new_token) >= 32
+    listed = run("api-clients", "list", database_url=database_url)
+    assert client_id in listed.stdout
+    assert "Case system" in listed.stdout
+    assert new_token not in listed.stdout
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_api_clients_rotate_refuses_a_revoked_client(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn, code="KIDS", name="KIDS", kind="NATIONAL_PARTNER")
+    added = run(
+        "api-clients",
+        "add",
+        "--org",
+        "KIDS",
+        "--name",
+        "Old",
+        "--field",
+        "familyName",
+        database_url=database_url,
+    )
+    client_id = added.stdout.split()[3]
+    run("api-clients", "revoke", "--id", client_id, database_url=database_url)
+    rotated = run("api-clients", "rotate", "--id", client_id, database_url=database_url)
+    assert rotated.returncode == 2
+    assert "revoked" in rotated.stderr

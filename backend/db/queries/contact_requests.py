@@ -125,8 +125,8 @@ async def insert_request(
     request_id = uuid.uuid4()
     await conn.execute(
         text(
-            "INSERT INTO contact_request (id, child_id, requester_user_id, message)"
-            " VALUES (:id, :child, :user, :message)"
+            "INSERT INTO contact_request (id, child_id, requester_user_id, message, status)"
+            " VALUES (:id, :child, :user, :message, 'PENDING')"
         ),
         {"id": request_id, "child": child_id, "user": requester, "message": message},
     )

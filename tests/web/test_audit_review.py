@@ -1,0 +1,133 @@
+"""Audit review: who may search what, paging, bad ranges, the reports, and that reading
+the audit is itself audited."""
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.clients import People
+from tests.world import World
+
+EVENTS = """query($filter: AuditEventFilter, $first: Int!, $after: String) {
+  auditEvents(filter: $filter, first: $first, after: $after) {
+    events { id action actorEmail actorOrganisation childId detail } nextCursor } }"""
+VIEW = "query($id: ID!) { child(id: $id) { familyName } }"
+REPORTS = """{ heaviestViewers { email count } outsideAreaViewers { email count }
+  outOfHoursActivity { day count } auditActivity { day views searches } }"""
+
+
+def _error(body: dict[str, Any]) -> tuple[str, str | None]:
+    extensions = body["errors"][0]["extensions"]
+    return extensions["code"], extensions.get("field")
+
+
+async def _views(people: People, world: World) -> None:
+    await people.ask("practitioner", VIEW, id=world.open_child)
+    await people.ask("other practitioner", VIEW, id=world.open_child)
+    await people.ask("other practitioner", VIEW, id=world.shielded_child)
+
+
+async def test_an_auditor_finds_a_practitioners_views_of_a_child(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    body = await people.ask(
+        "auditor",
+        EVENTS,
+        filter={"childId": world.open_child, "action": "CHILD_VIEW"},
+        first=10,
+    )
+    emails = {e["actorEmail"] for e in body["data"]["auditEvents"]["events"]}
+    assert emails == {"practitioner@test.example", "other.practitioner@test.example"}
+
+
+async def test_a_management_team_sees_only_its_people_and_its_children(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    await people.ask("other manager", "{ me { email } }")  # a Manchester sign-in
+    body = await people.ask("manager", EVENTS, first=100)
+    for event in body["data"]["auditEvents"]["events"]:
+        ours = event["actorOrganisation"] == "E08000035"
+        about_ours = event["childId"] in (world.open_child, world.shielded_child)
+        assert ours or about_ours, event
+
+
+async def test_views_of_shielded_records_are_listed_for_the_team(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    body = await people.ask("manager", EVENTS, filter={"shieldedViewsOnly": True}, first=10)
+    (event,) = body["data"]["auditEvents"]["events"]
+    assert event["childId"] == world.shielded_child
+    assert event["actorEmail"] == "other.practitioner@test.example"
+
+
+async def test_pages_follow_the_cursor_without_repeats(people: People, world: World) -> None:
+    await _views(people, world)
+    first = await people.ask("auditor", EVENTS, first=2)
+    page = first["data"]["auditEvents"]
+    second = await people.ask("auditor", EVENTS, first=2, after=page["nextCursor"])
+    ids = [e["id"] for e in page["events"] + second["data"]["auditEvents"]["events"]]
+    assert len(ids) == len(set(ids)) == 4
+
+
+async def test_an_inverted_time_range_is_refused(people: People) -> None:
+    body = await people.ask(
+        "auditor",
+        EVENTS,
+        filter={"since": "2026-06-01T00:00:00Z", "until": "2026-05-01T00:00:00Z"},
+        first=10,
+    )
+    assert _error(body) == ("BAD_USER_INPUT", "since")
+
+
+async def test_a_page_size_over_the_maximum_is_refused(people: People) -> None:
+    body = await people.ask("auditor", EVENTS, first=5000)
+    assert _error(body) == ("BAD_USER_INPUT", "first")
+
+
+async def test_a_cursor_from_elsewhere_is_refused(people: People) -> None:
+    body = await people.ask("auditor", EVENTS, first=10, after="not-a-cursor")
+    assert _error(body) == ("BAD_USER_INPUT", "after")
+
+
+async def test_a_practitioner_cannot_read_the_audit(people: People) -> None:
+    body = await people.ask("practitioner", EVENTS, first=10)
+    assert _error(body)[0] == "FORBIDDEN"
+
+
+async def test_reading_the_audit_is_itself_audited(people: People, engine: AsyncEngine) -> None:
+    await people.ask("auditor", EVENTS, first=10)
+    async with engine.connect() as conn:
+        events = (
+            await conn.execute(
+                text("SELECT count(*) FROM audit_event WHERE action = 'AUDIT_SEARCHED'")
+            )
+        ).scalar_one()
+    assert events == 1
+
+
+async def test_the_reports_count_views_by_person_and_day(people: People, world: World) -> None:
+    await _views(people, world)
+    body = await people.ask("auditor", REPORTS)
+    heaviest = body["data"]["heaviestViewers"]
+    assert heaviest[0] == {"email": "other.practitioner@test.example", "count": 2}
+    outside = {v["email"]: v["count"] for v in body["data"]["outsideAreaViewers"]}
+    assert outside == {"other.practitioner@test.example": 2}  # Manchester opening Leeds
+    assert sum(day["views"] for day in body["data"]["auditActivity"]) == 3
+
+
+async def test_a_report_over_more_than_a_year_is_refused(people: People) -> None:
+    body = await people.ask(
+        "auditor",
+        """{ heaviestViewers(since: "2024-01-01T00:00:00Z", until: "2026-01-01T00:00:00Z") {
+             count } }""",
+    )
+    assert _error(body) == ("BAD_USER_INPUT", "since")
+
+
+async def test_an_auditor_sees_no_child_data(people: People, world: World) -> None:
+    body = await people.ask("auditor", VIEW, id=world.open_child)
+    assert _error(body)[0] == "FORBIDDEN"

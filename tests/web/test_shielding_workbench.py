@@ -1,0 +1,116 @@
+"""The shielding workbench: children due for review, and requests to be put in touch."""
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.clients import People
+from tests.world import SHIELDED_SECRETS, World
+
+SHIELDED = """query($due: Date) { shieldedChildren(reviewDueBy: $due) {
+  childId childName reason reviewDate } }"""
+REQUEST = """mutation($child: ID!, $message: String!) {
+  requestContact(childId: $child, message: $message) { id status } }"""
+REQUESTS = """query($status: ContactRequestStatus) { contactRequests(status: $status) {
+  id childId requesterName requesterEmail message status decisionNote } }"""
+ACCEPT = "mutation($id: ID!) { acceptContactRequest(id: $id) { status decidedBy } }"
+DECLINE = """mutation($id: ID!, $reason: String!) {
+  declineContactRequest(id: $id, reason: $reason) { status decisionNote } }"""
+INBOX = "{ notifications { kind message } }"
+MESSAGE = "I am the school nurse at the child's new school; please pass my details on."
+
+
+def _error(body: dict[str, Any]) -> tuple[str, str | None]:
+    extensions = body["errors"][0]["extensions"]
+    return extensions["code"], extensions.get("field")
+
+
+async def _request(people: People, world: World) -> str:
+    body = await people.ask("practitioner", REQUEST, child=world.shielded_child, message=MESSAGE)
+    assert body["data"]["requestContact"]["status"] == "PENDING"
+    return str(body["data"]["requestContact"]["id"])
+
+
+async def test_the_team_lists_its_shielded_children_due_for_review(
+    people: People, world: World
+) -> None:
+    body = await people.ask("manager", SHIELDED, due="2030-12-31")
+    assert [c["childId"] for c in body["data"]["shieldedChildren"]] == [world.shielded_child]
+    later = await people.ask("manager", SHIELDED, due="2029-12-31")
+    assert later["data"]["shieldedChildren"] == []
+
+
+async def test_another_authoritys_team_sees_none_of_them(people: People) -> None:
+    body = await people.ask("other manager", SHIELDED)
+    assert body["data"]["shieldedChildren"] == []
+
+
+async def test_a_practitioner_cannot_open_the_workbench(people: People) -> None:
+    body = await people.ask("practitioner", SHIELDED)
+    assert _error(body)[0] == "FORBIDDEN"
+
+
+async def test_a_practitioners_request_reaches_the_team_with_their_details(
+    people: People, world: World
+) -> None:
+    await _request(people, world)
+    body = await people.ask("manager", REQUESTS, status="PENDING")
+    (request,) = body["data"]["contactRequests"]
+    assert request["requesterEmail"] == "practitioner@test.example"
+    assert request["message"] == MESSAGE
+    inbox = await people.ask("manager", INBOX)
+    assert [n["kind"] for n in inbox["data"]["notifications"]] == ["CONTACT_REQUESTED"]
+
+
+async def test_asking_twice_about_the_same_child_is_refused(people: People, world: World) -> None:
+    await _request(people, world)
+    body = await people.ask("practitioner", REQUEST, child=world.shielded_child, message="again")
+    assert _error(body) == ("BAD_USER_INPUT", "childId")
+
+
+async def test_requests_are_only_about_shielded_children(people: People, world: World) -> None:
+    body = await people.ask("practitioner", REQUEST, child=world.open_child, message=MESSAGE)
+    assert _error(body) == ("BAD_USER_INPUT", "childId")
+
+
+async def test_accepting_tells_the_requester_and_is_audited(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    request_id = await _request(people, world)
+    body = await people.ask("manager", ACCEPT, id=request_id)
+    assert body["data"]["acceptContactRequest"]["status"] == "ACCEPTED"
+    inbox = await people.ask("practitioner", INBOX)
+    (told,) = inbox["data"]["notifications"]
+    assert told["kind"] == "CONTACT_REQUEST_ANSWERED"
+    assert "accepted" in told["message"]
+    for secret in SHIELDED_SECRETS:
+        assert secret not in str(inbox)
+    async with engine.connect() as conn:
+        events = (
+            await conn.execute(
+                text("SELECT count(*) FROM audit_event WHERE action = 'CONTACT_REQUEST_ACCEPTED'")
+            )
+        ).scalar_one()
+    assert events == 1
+
+
+async def test_declining_needs_a_reason(people: People, world: World) -> None:
+    request_id = await _request(people, world)
+    body = await people.ask("manager", DECLINE, id=request_id, reason="  ")
+    assert _error(body) == ("BAD_USER_INPUT", "reason")
+    declined = await people.ask("manager", DECLINE, id=request_id, reason="Not appropriate now")
+    assert declined["data"]["declineContactRequest"]["decisionNote"] == "Not appropriate now"
+
+
+async def test_a_request_is_answered_once(people: People, world: World) -> None:
+    request_id = await _request(people, world)
+    await people.ask("manager", ACCEPT, id=request_id)
+    body = await people.ask("manager", DECLINE, id=request_id, reason="changed my mind")
+    assert _error(body) == ("BAD_USER_INPUT", "id")
+
+
+async def test_another_authoritys_team_cannot_answer(people: People, world: World) -> None:
+    request_id = await _request(people, world)
+    body = await people.ask("other manager", ACCEPT, id=request_id)
+    assert _error(body) == ("NOT_FOUND", "id")
