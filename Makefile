@@ -51,3 +51,7 @@ frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pgdata-test
+
+# The API contract: schema.graphql and the app's generated GraphQL types.
+schema: install
+	$(BIN)/python scripts/export_graphql_types.py

@@ -19,6 +19,7 @@ import pytest
 from backend.db import embedded
 from backend.db.urls import render, to_async_url
 from backend.paths import PROJECT_ROOT
+from e2e.helpers import sign_in_with_form
 
 CONTACTPOINT = str(Path(sys.executable).with_name("contactpoint"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -104,3 +105,53 @@ def base_url(live_server: str) -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+# --- signed-in people: each signs in once; their browser state is then reused ------------
+
+
+@pytest.fixture(scope="session")
+def credential(demo_credentials: list[dict[str, str]]) -> Any:
+    """The demo sign-in whose email starts with `name@` (e.g. "practitioner.leeds")."""
+
+    def find(name: str) -> dict[str, str]:
+        return next(c for c in demo_credentials if c["email"].startswith(f"{name}@"))
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(
+    browser: Any, base_url: str, credential: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """Path of a saved browser state in which `name` is signed in (signed in once)."""
+    folder = tmp_path_factory.mktemp("states")
+    saved: dict[str, str] = {}
+
+    def state(name: str) -> str:
+        if name not in saved:
+            context = browser.new_context(base_url=base_url)
+            page = context.new_page()
+            sign_in_with_form(page, credential(name))
+            path = str(folder / f"{name}.json")
+            context.storage_state(path=path)
+            context.close()
+            saved[name] = path
+        return saved[name]
+
+    return state
+
+
+@pytest.fixture
+def page_as(browser: Any, base_url: str, signed_in_state: Any) -> Iterator[Any]:
+    """A new page in which `name` is signed in: page_as("manager.leeds")."""
+    contexts: list[Any] = []
+
+    def open_page(name: str) -> Any:
+        context = browser.new_context(base_url=base_url, storage_state=signed_in_state(name))
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -5,6 +5,8 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from e2e.helpers import sign_in_with_form
+
 
 def test_start_page_loads_in_chromium_with_govuk_styles(page: Page, output_path: str) -> None:
     page.goto("/")
@@ -31,14 +33,8 @@ def test_sign_in_page_has_no_accessibility_violations(page: Page) -> None:
 def test_a_practitioner_signs_in_with_password_and_a_real_totp_code(
     page: Page, demo_credentials: list[dict[str, str]], output_path: str
 ) -> None:
-    import pyotp
-
     person = next(c for c in demo_credentials if c["email"].startswith("practitioner2.leeds"))
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(person["email"])
-    page.get_by_label("Password", exact=True).fill(person["password"])
-    page.get_by_label("Security code").fill(pyotp.TOTP(person["totpSecret"]).now())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_form(page, person)
     expect(page.get_by_role("heading", level=1)).to_have_text("Search for a child")
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
     assert cookies["cp_session"]["httpOnly"] is True

@@ -9,6 +9,14 @@
 
 export const GRAPHQL_ENDPOINT = '/graphql'
 
+/** Told after every answered request: the session's idle clock restarts with each one. */
+const requestListeners = new Set<() => void>()
+
+export function onRequestAnswered(listener: () => void): () => void {
+  requestListeners.add(listener)
+  return () => requestListeners.delete(listener)
+}
+
 /** Codes the server uses (SPEC/CONVENTIONS), plus the client-side ones below. */
 export type KnownErrorCode =
   | 'BAD_USER_INPUT'
@@ -115,6 +123,7 @@ export async function gql<T>(query: string, variables: Variables = {}, options: 
     throw new GraphQLRequestError(message, 'NETWORK_ERROR', [], 0)
   }
 
+  for (const listener of requestListeners) listener()
   let body: unknown
   try {
     body = await response.json()

@@ -11,6 +11,7 @@ import { initAll } from 'govuk-frontend'
 import { requireElement } from './dom'
 import { Router } from './router'
 import { notFoundView, routes } from './routes'
+import { startShell } from './shell'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
@@ -19,4 +20,5 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
 
 const main = requireElement(document, '#main-content', HTMLElement)
+startShell()
 new Router(main, routes, notFoundView).start()

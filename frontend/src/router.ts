@@ -176,5 +176,6 @@ export class Router {
       window.scrollTo(0, 0)
       focusHeading(this.#container)
     }
+    document.dispatchEvent(new CustomEvent('cp:navigated'))
   }
 }

@@ -10,6 +10,7 @@ import { describedBy, errorMessage, errorSummary } from '../govuk'
 import { gql, GraphQLRequestError } from '../graphql'
 import { initAll } from 'govuk-frontend'
 import type { RouteContext, View } from '../router'
+import { hasRole, refreshPerson, type Person } from '../session'
 
 export const SIGN_IN_MUTATION =
   'mutation SignIn($email:String!,$password:String!,$totpCode:String!){ signIn(email:$email,password:$password,totpCode:$totpCode){ __typename } }'
@@ -41,6 +42,17 @@ const FIELD_IDS: Readonly<Record<SignInField, string>> = {
 
 const PAGE_TITLE = 'Sign in'
 const AFTER_SIGN_IN = '/search'
+
+/** Where to go after signing in: back where they were sent from, else their main page. */
+export function landingFor(who: Person | null, next: string | null): string {
+  if (next !== null && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in')) {
+    return next
+  }
+  if (who === null || who.canAccessChildData) return AFTER_SIGN_IN
+  if (hasRole(who, 'AUDITOR')) return '/audit'
+  if (hasRole(who, 'ADMINISTRATOR')) return '/manage/users'
+  return AFTER_SIGN_IN
+}
 
 /** Spaces are allowed in the code ("123 456"); they are removed before sending. */
 export function normaliseCode(code: string): string {
@@ -211,7 +223,9 @@ async function submit(container: HTMLElement, context: RouteContext, form: HTMLF
     showErrors(container, context, values, [errorFromServer(error)])
     return
   }
-  if (!context.signal.aborted) context.navigate(AFTER_SIGN_IN)
+  const who = await refreshPerson()
+  if (context.signal.aborted) return
+  context.navigate(landingFor(who, context.query.get('next')))
 }
 
 export const signInView: View = (container, context) => {

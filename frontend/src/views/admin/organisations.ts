@@ -1,0 +1,8 @@
+/** Placeholder: replaced by the screens of this area. */
+import { html, setHtml } from '../../dom'
+import type { View } from '../../router'
+
+export const organisationsView: View = (container) => {
+  setHtml(container, html`<h1 class="govuk-heading-l">Organisations</h1><p class="govuk-body">Not available yet.</p>`)
+  return { title: 'Organisations' }
+}
