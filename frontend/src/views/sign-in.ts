@@ -168,6 +168,8 @@ function formMarkup(state: FormState): SafeHtml {
           <button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true">Sign in</button>
         </form>
 
+        <p class="govuk-body">First time here, or your security code was reset? <a class="govuk-link" href="/set-up">Set up your account</a> with the code your ContactPoint team gave you.</p>
+
         <h2 class="govuk-heading-s">Problems signing in</h2>
         <p class="govuk-body">
           Contact your organisation’s ContactPoint team. They can reset your password or security code, and
