@@ -131,3 +131,13 @@ async def test_a_report_over_more_than_a_year_is_refused(people: People) -> None
 async def test_an_auditor_sees_no_child_data(people: People, world: World) -> None:
     body = await people.ask("auditor", VIEW, id=world.open_child)
     assert _error(body)[0] == "FORBIDDEN"
+
+
+async def test_a_management_teams_reports_count_only_its_own_people(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    body = await people.ask("manager", REPORTS)
+    heaviest = body["data"]["heaviestViewers"]
+    assert heaviest == [{"email": "practitioner@test.example", "count": 1}]
+    assert body["data"]["outsideAreaViewers"] == []

@@ -150,6 +150,19 @@ class DayCount:
     count: int
 
 
+def _scoped(statement: str, organisation_id: int | None) -> str:
+    """A report for one team (its own people) or for everyone. Two texts, not one with
+    `IS NULL OR`: the team's version must plan on the organisation index (7 ms instead
+    of 261 ms for 30 days at 10M events, bench/README.md)."""
+    return statement.replace(
+        "{ORG}", "AND e.actor_organisation_id = :org" if organisation_id is not None else ""
+    )
+
+
+def _scoped_text(statement: str, organisation_id: int | None) -> Any:
+    return text(_scoped(statement, organisation_id))
+
+
 _BY_VIEWER = """
 SELECT u.id AS user_id, u.name, u.email, o.code AS organisation, t.count
   FROM ({inner}) AS t
@@ -162,16 +175,15 @@ SELECT u.id AS user_id, u.name, u.email, o.code AS organisation, t.count
 async def heaviest_viewers(
     conn: AsyncConnection, since: datetime, until: datetime, organisation_id: int | None, limit: int
 ) -> list[ViewerCount]:
-    # Reports aggregate a whole period: one generic plan serves; a team sees its own people.
     inner = (
         "SELECT e.actor_user_id, count(*) AS count FROM audit_event e"
         " WHERE e.action = 'CHILD_VIEW' AND e.outcome = 'OK' AND e.actor_user_id IS NOT NULL"
         " AND e.occurred_at >= :since AND e.occurred_at < :until"
-        " AND (CAST(:org AS integer) IS NULL OR e.actor_organisation_id = :org)"
+        " {ORG}"
         " GROUP BY e.actor_user_id ORDER BY count(*) DESC LIMIT :limit"
     )
     rows = await conn.execute(
-        text(_BY_VIEWER.format(inner=inner)),
+        text(_scoped(_BY_VIEWER.format(inner=inner), organisation_id)),
         {"since": since, "until": until, "org": organisation_id, "limit": limit},
     )
     return [ViewerCount(**row._mapping) for row in rows]
@@ -190,11 +202,11 @@ async def outside_area_viewers(
         " AND e.occurred_at >= :since AND e.occurred_at < :until"
         " AND ao.kind NOT IN ('NATIONAL_TEAM', 'NATIONAL_PARTNER')"
         " AND c.responsible_authority_id <> coalesce(ao.parent_authority_id, ao.id)"
-        " AND (CAST(:org AS integer) IS NULL OR e.actor_organisation_id = :org)"
+        " {ORG}"
         " GROUP BY e.actor_user_id ORDER BY count(*) DESC LIMIT :limit"
     )
     rows = await conn.execute(
-        text(_BY_VIEWER.format(inner=inner)),
+        text(_scoped(_BY_VIEWER.format(inner=inner), organisation_id)),
         {"since": since, "until": until, "org": organisation_id, "limit": limit},
     )
     return [ViewerCount(**row._mapping) for row in rows]
@@ -205,7 +217,7 @@ async def out_of_hours(
 ) -> list[DayCount]:
     """Per person and day, their activity outside 08:00-18:00 UK time or at weekends."""
     rows = await conn.execute(
-        text(
+        _scoped_text(
             "SELECT (e.occurred_at AT TIME ZONE 'Europe/London')::date AS day,"
             " e.actor_user_id AS user_id, u.name, count(*) AS count"
             " FROM audit_event e JOIN user_account u ON u.id = e.actor_user_id"
@@ -214,8 +226,9 @@ async def out_of_hours(
             " AND (extract(hour FROM e.occurred_at AT TIME ZONE 'Europe/London')"
             "      NOT BETWEEN 8 AND 17"
             "      OR extract(isodow FROM e.occurred_at AT TIME ZONE 'Europe/London') > 5)"
-            " AND (CAST(:org AS integer) IS NULL OR e.actor_organisation_id = :org)"
-            " GROUP BY 1, 2, 3 ORDER BY count(*) DESC, 1 DESC LIMIT :limit"
+            " {ORG}"
+            " GROUP BY 1, 2, 3 ORDER BY count(*) DESC, 1 DESC LIMIT :limit",
+            organisation_id,
         ),
         {"since": since, "until": until, "org": organisation_id, "limit": limit},
     )
@@ -227,13 +240,14 @@ async def activity_by_day(
 ) -> list[tuple[date, str, int]]:
     """(day, action, count) for record views and searches: the activity chart."""
     rows = await conn.execute(
-        text(
+        _scoped_text(
             "SELECT (e.occurred_at AT TIME ZONE 'Europe/London')::date AS day, e.action,"
             " count(*) AS n FROM audit_event e"
             " WHERE e.occurred_at >= :since AND e.occurred_at < :until"
             " AND e.action IN ('CHILD_VIEW', 'CHILD_SEARCH')"
-            " AND (CAST(:org AS integer) IS NULL OR e.actor_organisation_id = :org)"
-            " GROUP BY 1, 2 ORDER BY 1, 2"
+            " {ORG}"
+            " GROUP BY 1, 2 ORDER BY 1, 2",
+            organisation_id,
         ),
         {"since": since, "until": until, "org": organisation_id},
     )

