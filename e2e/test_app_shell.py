@@ -55,3 +55,25 @@ def test_a_wrong_code_shows_a_govuk_error_summary(
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("not right")
+
+
+def test_signing_out_ends_the_session_and_hides_the_menu(
+    page: Page, demo_credentials: list[dict[str, str]]
+) -> None:
+    person = next(c for c in demo_credentials if c["email"].startswith("practitioner.manchester"))
+    sign_in_with_form(page, person)
+    menu = page.get_by_role("navigation", name="Menu")
+    expect(menu.get_by_role("link", name="Search")).to_be_visible()
+    menu.get_by_role("link", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ContactPoint")
+    page.goto("/search")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to ContactPoint")
+
+
+def test_a_person_blocked_from_child_data_is_told_why(
+    page: Page, demo_credentials: list[dict[str, str]]
+) -> None:
+    person = next(c for c in demo_credentials if c["email"].startswith("untrained.leeds"))
+    sign_in_with_form(page, person)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot search for children yet")
+    expect(page.get_by_text("training has not been recorded")).to_be_visible()
