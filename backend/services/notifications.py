@@ -180,7 +180,11 @@ async def audit_disclosed(
             ctx.actor,
             AuditEntry(
                 action="NOTIFICATIONS_READ",
-                detail={"how": how, "ids": [str(item.id) for item in shown]},
+                detail={
+                    "how": how,
+                    "ids": [str(item.id) for item in shown],
+                    "childIds": sorted({item.child_id for item in shown}),
+                },
             ),
         )
 

@@ -1,5 +1,7 @@
 """The in-app inbox: who is told about a child, and each person's notifications.
 
+Notifications about archived children are not shown: the child is no longer found.
+
 A notification's payload names the child and the new service as they were when it was
 sent; what a reader may see of it is decided again, by the current policy, when it is
 read (a child shielded since must not show its services through an old notification).
@@ -98,7 +100,7 @@ SELECT n.id, n.kind, c.contact_point_id, c.given_names || ' ' || c.family_name A
        EXISTS (SELECT 1 FROM shielding s
                WHERE s.child_id = c.id AND s.unshielded_at IS NULL) AS shielded,
        n.payload, n.created_at, n.read_at
-  FROM notification n JOIN child c ON c.id = n.child_id
+  FROM notification n JOIN child c ON c.id = n.child_id AND c.status = 'ACTIVE'
 """
 
 
