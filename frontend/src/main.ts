@@ -7,6 +7,7 @@
  * modules, which is exactly GOV.UK Frontend's support test.
  */
 import 'govuk-frontend/dist/govuk/govuk-frontend.min.css'
+import './app.css'
 import { initAll } from 'govuk-frontend'
 import { requireElement } from './dom'
 import { Router } from './router'

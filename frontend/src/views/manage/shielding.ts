@@ -1,13 +1,7 @@
-/** Placeholder: replaced by the screens of this area. */
-import { html, setHtml } from '../../dom'
-import type { View } from '../../router'
-
-export const shieldingView: View = (container) => {
-  setHtml(container, html`<h1 class="govuk-heading-l">Shielded children</h1><p class="govuk-body">Not available yet.</p>`)
-  return { title: 'Shielded children' }
-}
-
-export const contactRequestsView: View = (container) => {
-  setHtml(container, html`<h1 class="govuk-heading-l">Requests to be put in touch</h1><p class="govuk-body">Not available yet.</p>`)
-  return { title: 'Requests to be put in touch' }
-}
+/**
+ * The management team's shielding pages: the workbench of shielded children
+ * (/manage/shielding, with ?unshield=<id> for lifting one) and the requests to be put in
+ * touch about them (/manage/contact-requests). Each lives in its own module.
+ */
+export { contactRequestsView } from './contact-requests'
+export { shieldingView } from './shielded-children'
