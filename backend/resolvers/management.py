@@ -77,6 +77,11 @@ async def users(
     )
 
 
+async def user(info: Ctx, id: strawberry.ID) -> UserAccount | None:
+    found = await user_admin.get_user(info.context, str(id))
+    return UserAccount.from_row(found) if found else None
+
+
 async def invite_user(info: Ctx, input: InviteUserInput) -> UserWithEnrolmentCode:
     made = await user_admin.invite_user(
         info.context,

@@ -61,6 +61,9 @@ class Query:
         resolver=admin.users,
         description="Users you manage (your organisation; administrators: any), by name.",
     )
+    user: UserAccount | None = strawberry.field(
+        resolver=admin.user, description="A user you manage, or null."
+    )
     organisations: list[OrganisationDetail] = strawberry.field(
         resolver=admin.organisations, description="Organisations, by name (at most 500)."
     )

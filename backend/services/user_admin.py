@@ -273,6 +273,19 @@ async def reset_second_factor(ctx: RequestContext, user_id: str) -> WithCode:
     return WithCode(user=updated, enrolment_code=code, expires_at=expires_at)
 
 
+async def get_user(ctx: RequestContext, user_id: str) -> UserRow | None:
+    """One user the caller manages (their organisation; administrators: anyone), or None."""
+    caller, _ = _manager(ctx)
+    target = _user_id(user_id, "id")
+    async with ctx.engine.connect() as conn:
+        found = await queries.user(conn, target)
+    if found is None:
+        return None
+    if not caller.has(Role.ADMINISTRATOR) and found.organisation.id != caller.organisation_id:
+        return None  # outside one's reach reads as absent
+    return found
+
+
 def _cursor(row: UserRow) -> str:
     raw = f"{row.id}|{row.name}".encode()
     return base64.urlsafe_b64encode(raw).decode()

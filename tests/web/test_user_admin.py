@@ -312,3 +312,17 @@ async def test_a_practitioner_cannot_list_users(people: People) -> None:
 async def test_search_treats_wildcards_as_characters(people: People, world: World) -> None:
     body = await people.ask("administrator", USERS, search="%", first=50)
     assert body["data"]["users"]["users"] == []
+
+
+async def test_a_manager_reads_one_of_their_users_by_id(people: People) -> None:
+    target = await _id_of(people, "practitioner@test.example")
+    body = await people.ask("manager", "query($id: ID!) { user(id: $id) { email } }", id=target)
+    assert body["data"]["user"] == {"email": "practitioner@test.example"}
+
+
+async def test_another_authoritys_user_reads_as_absent(people: People) -> None:
+    target = await _id_of(people, "practitioner@test.example")
+    body = await people.ask(
+        "other manager", "query($id: ID!) { user(id: $id) { email } }", id=target
+    )
+    assert body["data"]["user"] is None

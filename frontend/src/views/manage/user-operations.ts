@@ -1,30 +1,26 @@
 /**
- * The operations of a user's page: finding the account (there is no single-user query,
- * so the list is searched by the email in the link and matched by id) and the changes a
- * management team makes to it. Every operation selects the same account fields, so each
+ * The operations of a user's page: reading the account and the changes a management
+ * team makes to it. Every operation selects the same account fields, so each
  * answer can replace the account shown.
  */
 import { graphql, request, type ResultOf } from '../../api'
 import type { Role } from '../../session'
 
 const FIND = graphql(`
-  query FindUser($search: String, $after: String) {
-    users(search: $search, after: $after, first: 100) {
-      users {
-        id
-        email
-        name
-        jobTitle
-        phone
-        roles
-        status
-        trainedOn
-        vettedUntil
-        hasSecondFactor
-        createdAt
-        organisation { name }
-      }
-      nextCursor
+  query FindUser($id: ID!) {
+    user(id: $id) {
+      id
+      email
+      name
+      jobTitle
+      phone
+      roles
+      status
+      trainedOn
+      vettedUntil
+      hasSecondFactor
+      createdAt
+      organisation { name }
     }
   }
 `)
@@ -128,7 +124,7 @@ const RESET = graphql(`
   }
 `)
 
-export type Account = ResultOf<typeof FIND>['users']['users'][number]
+export type Account = NonNullable<ResultOf<typeof FIND>['user']>
 export type DetailsInput = { -readonly [K in 'name' | 'jobTitle' | 'phone' | 'trainedOn' | 'vettedUntil']: string | null }
 
 export interface NewCode {
@@ -137,23 +133,12 @@ export interface NewCode {
   readonly expiresAt: string
 }
 
-const MAX_PAGES = 20
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The account with `id`: searched by `email` first, then through the whole list. */
-export async function findAccount(id: string, email: string | null, signal: AbortSignal): Promise<Account | null> {
+export async function findAccount(id: string, _email: string | null, signal: AbortSignal): Promise<Account | null> {
   if (!UUID.test(id)) return null
-  for (const search of email ? [email, null] : [null]) {
-    let after: string | null = null
-    for (let page = 0; page < MAX_PAGES; page += 1) {
-      const data: ResultOf<typeof FIND> = await request(FIND, { search, after }, { signal })
-      const found = data.users.users.find((user) => user.id === id)
-      if (found !== undefined) return found
-      after = data.users.nextCursor ?? null
-      if (after === null) break
-    }
-  }
-  return null
+  return (await request(FIND, { id }, { signal })).user ?? null
 }
 
 export async function updateDetails(userId: string, input: DetailsInput, signal: AbortSignal): Promise<Account> {
