@@ -76,3 +76,9 @@ class People:
 
     async def aclose(self) -> None:
         await self._stack.aclose()
+
+
+def error_of(body: dict[str, Any]) -> tuple[str, str | None]:
+    """The first error's code and the field it names."""
+    extensions = body["errors"][0]["extensions"]
+    return extensions["code"], extensions.get("field")

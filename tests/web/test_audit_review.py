@@ -1,12 +1,10 @@
 """Audit review: who may search what, paging, bad ranges, the reports, and that reading
 the audit is itself audited."""
 
-from typing import Any
-
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.clients import People
+from tests.clients import People, error_of
 from tests.world import World
 
 EVENTS = """query($filter: AuditEventFilter, $first: Int!, $after: String) {
@@ -15,11 +13,6 @@ EVENTS = """query($filter: AuditEventFilter, $first: Int!, $after: String) {
 VIEW = "query($id: ID!) { child(id: $id) { familyName } }"
 REPORTS = """{ heaviestViewers { email count } outsideAreaViewers { email count }
   outOfHoursActivity { day count } auditActivity { day views searches } }"""
-
-
-def _error(body: dict[str, Any]) -> tuple[str, str | None]:
-    extensions = body["errors"][0]["extensions"]
-    return extensions["code"], extensions.get("field")
 
 
 async def _views(people: People, world: World) -> None:
@@ -80,22 +73,22 @@ async def test_an_inverted_time_range_is_refused(people: People) -> None:
         filter={"since": "2026-06-01T00:00:00Z", "until": "2026-05-01T00:00:00Z"},
         first=10,
     )
-    assert _error(body) == ("BAD_USER_INPUT", "since")
+    assert error_of(body) == ("BAD_USER_INPUT", "since")
 
 
 async def test_a_page_size_over_the_maximum_is_refused(people: People) -> None:
     body = await people.ask("auditor", EVENTS, first=5000)
-    assert _error(body) == ("BAD_USER_INPUT", "first")
+    assert error_of(body) == ("BAD_USER_INPUT", "first")
 
 
 async def test_a_cursor_from_elsewhere_is_refused(people: People) -> None:
     body = await people.ask("auditor", EVENTS, first=10, after="not-a-cursor")
-    assert _error(body) == ("BAD_USER_INPUT", "after")
+    assert error_of(body) == ("BAD_USER_INPUT", "after")
 
 
 async def test_a_practitioner_cannot_read_the_audit(people: People) -> None:
     body = await people.ask("practitioner", EVENTS, first=10)
-    assert _error(body)[0] == "FORBIDDEN"
+    assert error_of(body)[0] == "FORBIDDEN"
 
 
 async def test_reading_the_audit_is_itself_audited(people: People, engine: AsyncEngine) -> None:
@@ -125,12 +118,12 @@ async def test_a_report_over_more_than_a_year_is_refused(people: People) -> None
         """{ heaviestViewers(since: "2024-01-01T00:00:00Z", until: "2026-01-01T00:00:00Z") {
              count } }""",
     )
-    assert _error(body) == ("BAD_USER_INPUT", "since")
+    assert error_of(body) == ("BAD_USER_INPUT", "since")
 
 
 async def test_an_auditor_sees_no_child_data(people: People, world: World) -> None:
     body = await people.ask("auditor", VIEW, id=world.open_child)
-    assert _error(body)[0] == "FORBIDDEN"
+    assert error_of(body)[0] == "FORBIDDEN"
 
 
 async def test_a_management_teams_reports_count_only_its_own_people(

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.clients import People
+from tests.clients import People, error_of
 from tests.world import World
 
 RECORD_CAF = """mutation($child: ID!, $status: CafStatus!, $date: Date!) {
@@ -18,11 +18,6 @@ LAST_MONTH = TODAY - timedelta(days=30)
 
 async def _caf(people: People, who: str, child: str, status: str, on: date) -> dict[str, Any]:
     return await people.ask(who, RECORD_CAF, child=child, status=status, date=on.isoformat())
-
-
-def _code(body: dict[str, Any]) -> tuple[str, str | None]:
-    extensions = body["errors"][0]["extensions"]
-    return extensions["code"], extensions.get("field")
 
 
 async def test_a_started_caf_is_held_by_the_recording_practitioner(
@@ -54,7 +49,7 @@ async def test_a_completed_caf_keeps_its_start_date_and_holder(
 
 async def test_a_caf_cannot_be_completed_before_it_is_started(people: People, world: World) -> None:
     body = await _caf(people, "practitioner", world.open_child, "COMPLETED", TODAY)
-    assert _code(body) == ("BAD_USER_INPUT", "status")
+    assert error_of(body) == ("BAD_USER_INPUT", "status")
 
 
 async def test_a_caf_cannot_be_completed_before_its_start_date(
@@ -62,14 +57,14 @@ async def test_a_caf_cannot_be_completed_before_its_start_date(
 ) -> None:
     await _caf(people, "practitioner", world.open_child, "STARTED", TODAY)
     body = await _caf(people, "practitioner", world.open_child, "COMPLETED", LAST_MONTH)
-    assert _code(body) == ("BAD_USER_INPUT", "date")
+    assert error_of(body) == ("BAD_USER_INPUT", "date")
 
 
 async def test_a_caf_date_in_the_future_is_refused(people: People, world: World) -> None:
     body = await _caf(
         people, "practitioner", world.open_child, "STARTED", TODAY + timedelta(days=1)
     )
-    assert _code(body) == ("BAD_USER_INPUT", "date")
+    assert error_of(body) == ("BAD_USER_INPUT", "date")
 
 
 async def test_another_organisation_cannot_change_a_caf_it_does_not_hold(
@@ -77,14 +72,14 @@ async def test_another_organisation_cannot_change_a_caf_it_does_not_hold(
 ) -> None:
     await _caf(people, "practitioner", world.open_child, "STARTED", LAST_MONTH)
     body = await _caf(people, "other practitioner", world.open_child, "CLOSED", TODAY)
-    assert _code(body) == ("FORBIDDEN", "childId")
+    assert error_of(body) == ("FORBIDDEN", "childId")
 
 
 async def test_on_a_shielded_child_only_the_management_team_records_a_caf(
     people: People, world: World, engine: AsyncEngine
 ) -> None:
     refused = await _caf(people, "practitioner", world.shielded_child, "STARTED", TODAY)
-    assert _code(refused) == ("FORBIDDEN", "childId")
+    assert error_of(refused) == ("FORBIDDEN", "childId")
     allowed = await _caf(people, "manager", world.shielded_child, "STARTED", TODAY)
     assert allowed["data"]["recordCafStatus"]["caf"]["status"] == "STARTED"
     async with engine.connect() as conn:

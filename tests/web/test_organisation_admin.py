@@ -1,12 +1,10 @@
 """Administrators running organisations and partner API clients."""
 
-from typing import Any
-
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.clients import People, graphql, partner
+from tests.clients import People, error_of, graphql, partner
 from tests.world import World
 
 CREATE = """mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) {
@@ -21,11 +19,6 @@ ROTATE = "mutation($id: ID!) { rotateApiClientToken(id: $id) { token client { id
 REVOKE = "mutation($id: ID!) { revokeApiClient(id: $id) { revokedAt } }"
 CLIENTS = "{ apiClients(includeRevoked: true) { id name lastUsedAt revokedAt } }"
 PROBE = "query($id: ID!) { child(id: $id) { familyName } }"
-
-
-def _error(body: dict[str, Any]) -> tuple[str, str | None]:
-    extensions = body["errors"][0]["extensions"]
-    return extensions["code"], extensions.get("field")
 
 
 async def _events(engine: AsyncEngine, action: str) -> int:
@@ -61,11 +54,11 @@ async def test_an_administrator_creates_a_service_under_an_authority(
     assert await _events(engine, "ORGANISATION_CREATED") == 1
 
 
-async def test_a_local_authority_needs_an_ons_code(people: People) -> None:
+async def test_a_local_authority_needs_an_onserror_of(people: People) -> None:
     body = await people.ask(
         "administrator", CREATE, input={"code": "LEEDS", "name": "Leeds", "kind": "LOCAL_AUTHORITY"}
     )
-    assert _error(body) == ("BAD_USER_INPUT", "code")
+    assert error_of(body) == ("BAD_USER_INPUT", "code")
 
 
 async def test_an_existing_code_is_refused(people: People) -> None:
@@ -74,14 +67,14 @@ async def test_an_existing_code_is_refused(people: People) -> None:
         CREATE,
         input={"code": "E08000035", "name": "Leeds again", "kind": "LOCAL_AUTHORITY"},
     )
-    assert _error(body) == ("BAD_USER_INPUT", "code")
+    assert error_of(body) == ("BAD_USER_INPUT", "code")
 
 
 async def test_a_manager_cannot_create_organisations(people: People) -> None:
     body = await people.ask(
         "manager", CREATE, input={"code": "SCH-X-1", "name": "X", "kind": "SCHOOL"}
     )
-    assert _error(body)[0] == "FORBIDDEN"
+    assert error_of(body)[0] == "FORBIDDEN"
 
 
 async def test_an_authoritys_team_keeps_its_own_contact_up_to_date(people: People) -> None:
@@ -100,19 +93,19 @@ async def test_an_authoritys_team_keeps_its_own_contact_up_to_date(people: Peopl
 
 async def test_an_authoritys_team_cannot_rename_it(people: People) -> None:
     body = await people.ask("manager", UPDATE, code="E08000035", input={"name": "Leodis"})
-    assert _error(body) == ("FORBIDDEN", "code")
+    assert error_of(body) == ("FORBIDDEN", "code")
 
 
 async def test_another_authoritys_team_cannot_change_its_contact(people: People) -> None:
     body = await people.ask("other manager", UPDATE, code="E08000035", input={"teamName": "x"})
-    assert _error(body) == ("FORBIDDEN", "code")
+    assert error_of(body) == ("FORBIDDEN", "code")
 
 
 async def test_deactivating_twice_is_refused(people: People, engine: AsyncEngine) -> None:
     first = await people.ask("administrator", DEACTIVATE, code="BARNARDOS")
     assert first["data"]["deactivateOrganisation"]["active"] is False
     second = await people.ask("administrator", DEACTIVATE, code="BARNARDOS")
-    assert _error(second) == ("BAD_USER_INPUT", "code")
+    assert error_of(second) == ("BAD_USER_INPUT", "code")
     assert await _events(engine, "ORGANISATION_DEACTIVATED") == 1
 
 
@@ -134,7 +127,7 @@ async def test_a_partner_cannot_be_granted_matching_identifiers(people: People) 
     body = await people.ask(
         "administrator", CREATE_CLIENT, org="BARNARDOS", name="Greedy", fields=["nhsNumber"]
     )
-    assert _error(body) == ("BAD_USER_INPUT", "fields")
+    assert error_of(body) == ("BAD_USER_INPUT", "fields")
 
 
 async def test_rotating_a_token_stops_the_old_one(
@@ -163,7 +156,7 @@ async def test_revoking_an_already_revoked_client_is_refused(people: People) -> 
     first = await people.ask("administrator", REVOKE, id=client_id)
     assert first["data"]["revokeApiClient"]["revokedAt"] is not None
     again = await people.ask("administrator", REVOKE, id=client_id)
-    assert _error(again) == ("BAD_USER_INPUT", "id")
+    assert error_of(again) == ("BAD_USER_INPUT", "id")
 
 
 async def test_the_client_list_shows_when_each_was_last_used(
@@ -178,4 +171,4 @@ async def test_the_client_list_shows_when_each_was_last_used(
 
 async def test_only_administrators_manage_partner_clients(people: People) -> None:
     body = await people.ask("manager", CLIENTS)
-    assert _error(body)[0] == "FORBIDDEN"
+    assert error_of(body)[0] == "FORBIDDEN"

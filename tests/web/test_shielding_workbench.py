@@ -1,11 +1,9 @@
 """The shielding workbench: children due for review, and requests to be put in touch."""
 
-from typing import Any
-
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.clients import People
+from tests.clients import People, error_of
 from tests.world import SHIELDED_SECRETS, World
 
 SHIELDED = """query($due: Date) { shieldedChildren(reviewDueBy: $due) {
@@ -19,11 +17,6 @@ DECLINE = """mutation($id: ID!, $reason: String!) {
   declineContactRequest(id: $id, reason: $reason) { status decisionNote } }"""
 INBOX = "{ notifications { kind message } }"
 MESSAGE = "I am the school nurse at the child's new school; please pass my details on."
-
-
-def _error(body: dict[str, Any]) -> tuple[str, str | None]:
-    extensions = body["errors"][0]["extensions"]
-    return extensions["code"], extensions.get("field")
 
 
 async def _request(people: People, world: World) -> str:
@@ -48,7 +41,7 @@ async def test_another_authoritys_team_sees_none_of_them(people: People) -> None
 
 async def test_a_practitioner_cannot_open_the_workbench(people: People) -> None:
     body = await people.ask("practitioner", SHIELDED)
-    assert _error(body)[0] == "FORBIDDEN"
+    assert error_of(body)[0] == "FORBIDDEN"
 
 
 async def test_a_practitioners_request_reaches_the_team_with_their_details(
@@ -66,12 +59,12 @@ async def test_a_practitioners_request_reaches_the_team_with_their_details(
 async def test_asking_twice_about_the_same_child_is_refused(people: People, world: World) -> None:
     await _request(people, world)
     body = await people.ask("practitioner", REQUEST, child=world.shielded_child, message="again")
-    assert _error(body) == ("BAD_USER_INPUT", "childId")
+    assert error_of(body) == ("BAD_USER_INPUT", "childId")
 
 
 async def test_requests_are_only_about_shielded_children(people: People, world: World) -> None:
     body = await people.ask("practitioner", REQUEST, child=world.open_child, message=MESSAGE)
-    assert _error(body) == ("BAD_USER_INPUT", "childId")
+    assert error_of(body) == ("BAD_USER_INPUT", "childId")
 
 
 async def test_accepting_tells_the_requester_and_is_audited(
@@ -98,7 +91,7 @@ async def test_accepting_tells_the_requester_and_is_audited(
 async def test_declining_needs_a_reason(people: People, world: World) -> None:
     request_id = await _request(people, world)
     body = await people.ask("manager", DECLINE, id=request_id, reason="  ")
-    assert _error(body) == ("BAD_USER_INPUT", "reason")
+    assert error_of(body) == ("BAD_USER_INPUT", "reason")
     declined = await people.ask("manager", DECLINE, id=request_id, reason="Not appropriate now")
     assert declined["data"]["declineContactRequest"]["decisionNote"] == "Not appropriate now"
 
@@ -107,10 +100,10 @@ async def test_a_request_is_answered_once(people: People, world: World) -> None:
     request_id = await _request(people, world)
     await people.ask("manager", ACCEPT, id=request_id)
     body = await people.ask("manager", DECLINE, id=request_id, reason="changed my mind")
-    assert _error(body) == ("BAD_USER_INPUT", "id")
+    assert error_of(body) == ("BAD_USER_INPUT", "id")
 
 
 async def test_another_authoritys_team_cannot_answer(people: People, world: World) -> None:
     request_id = await _request(people, world)
     body = await people.ask("other manager", ACCEPT, id=request_id)
-    assert _error(body) == ("NOT_FOUND", "id")
+    assert error_of(body) == ("NOT_FOUND", "id")

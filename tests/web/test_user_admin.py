@@ -10,7 +10,7 @@ import pyotp
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.clients import People, graphql, signed_in
+from tests.clients import People, error_of, graphql, signed_in
 from tests.world import World
 
 INVITE = """mutation($input: InviteUserInput!) { inviteUser(input: $input) {
@@ -30,11 +30,6 @@ REACTIVATE = "mutation($id: ID!) { reactivateUser(userId: $id) { status } }"
 RESET = """mutation($id: ID!) { resetSecondFactor(userId: $id) {
   enrolmentCode user { hasSecondFactor } } }"""
 NEW_PASSWORD = "a brand new long password"
-
-
-def _error(body: dict[str, Any]) -> tuple[str, str | None]:
-    extensions = body["errors"][0]["extensions"]
-    return extensions["code"], extensions.get("field")
 
 
 async def _events(engine: AsyncEngine, action: str) -> int:
@@ -120,7 +115,7 @@ async def test_an_enrolment_code_works_only_once(
         again = await graphql(
             http, ENROL, email="new.worker@test.example", code=code, password=NEW_PASSWORD
         )
-    assert _error(again)[0] == "UNAUTHENTICATED"
+    assert error_of(again)[0] == "UNAUTHENTICATED"
 
 
 async def test_a_wrong_enrolment_code_is_refused_without_saying_which_part_was_wrong(
@@ -142,7 +137,7 @@ async def test_a_manager_cannot_grant_a_role_they_do_not_hold(
 ) -> None:
     before = await _user_count(engine)
     body = await _invite(people, roles=["ADMINISTRATOR"])
-    assert _error(body) == ("FORBIDDEN", "roles")
+    assert error_of(body) == ("FORBIDDEN", "roles")
     assert await _user_count(engine) == before
 
 
@@ -151,7 +146,7 @@ async def test_a_manager_cannot_invite_into_another_organisation(
 ) -> None:
     before = await _user_count(engine)
     body = await _invite(people, organisationCode="E08000003")
-    assert _error(body) == ("FORBIDDEN", "organisationCode")
+    assert error_of(body) == ("FORBIDDEN", "organisationCode")
     assert await _user_count(engine) == before
 
 
@@ -165,7 +160,7 @@ async def test_an_administrator_invites_an_auditor_anywhere(people: People) -> N
 async def test_inviting_an_existing_email_is_refused(people: People, engine: AsyncEngine) -> None:
     before = await _user_count(engine)
     body = await _invite(people, email="practitioner@test.example")
-    assert _error(body) == ("BAD_USER_INPUT", "email")
+    assert error_of(body) == ("BAD_USER_INPUT", "email")
     assert await _user_count(engine) == before
 
 
@@ -177,7 +172,7 @@ async def test_an_unknown_role_is_refused(people: People) -> None:
 
 async def test_a_practitioner_cannot_invite_anyone(people: People) -> None:
     body = await _invite(people, "practitioner")
-    assert _error(body)[0] == "FORBIDDEN"
+    assert error_of(body)[0] == "FORBIDDEN"
 
 
 async def test_a_manager_records_training_and_vetting_dates(
@@ -202,7 +197,7 @@ async def test_training_cannot_be_recorded_in_the_future(people: People) -> None
     target = await _id_of(people, "practitioner@test.example")
     tomorrow = date.fromordinal(date.today().toordinal() + 1).isoformat()
     body = await people.ask("manager", UPDATE, id=target, input={"trainedOn": tomorrow})
-    assert _error(body) == ("BAD_USER_INPUT", "trainedOn")
+    assert error_of(body) == ("BAD_USER_INPUT", "trainedOn")
 
 
 async def test_a_suspended_user_is_signed_out_at_once(people: People, engine: AsyncEngine) -> None:
@@ -225,19 +220,19 @@ async def test_a_suspended_user_can_be_reactivated(people: People) -> None:
 async def test_reactivating_an_active_user_is_refused(people: People) -> None:
     target = await _id_of(people, "practitioner@test.example")
     body = await people.ask("manager", REACTIVATE, id=target)
-    assert _error(body) == ("BAD_USER_INPUT", "userId")
+    assert error_of(body) == ("BAD_USER_INPUT", "userId")
 
 
 async def test_nobody_suspends_themselves(people: People) -> None:
     me = await _id_of(people, "manager@test.example")
     body = await people.ask("manager", SUSPEND, id=me)
-    assert _error(body) == ("FORBIDDEN", "userId")
+    assert error_of(body) == ("FORBIDDEN", "userId")
 
 
 async def test_nobody_changes_their_own_roles(people: People) -> None:
     me = await _id_of(people, "administrator@test.example")
     body = await people.ask("administrator", ROLES, id=me, roles=["ADMINISTRATOR", "AUDITOR"])
-    assert _error(body) == ("FORBIDDEN", "userId")
+    assert error_of(body) == ("FORBIDDEN", "userId")
 
 
 async def test_a_manager_changes_a_practitioners_roles_within_reach(
@@ -252,13 +247,13 @@ async def test_a_manager_changes_a_practitioners_roles_within_reach(
 async def test_a_manager_cannot_raise_anyone_to_auditor(people: People) -> None:
     target = await _id_of(people, "practitioner@test.example")
     body = await people.ask("manager", ROLES, id=target, roles=["AUDITOR"])
-    assert _error(body) == ("FORBIDDEN", "roles")
+    assert error_of(body) == ("FORBIDDEN", "roles")
 
 
 async def test_another_authoritys_manager_cannot_find_the_user(people: People) -> None:
     target = await _id_of(people, "practitioner@test.example")
     body = await people.ask("other manager", SUSPEND, id=target)
-    assert _error(body) == ("NOT_FOUND", "userId")
+    assert error_of(body) == ("NOT_FOUND", "userId")
 
 
 async def test_resetting_the_second_factor_ends_sessions_and_allows_enrolling_again(
@@ -301,12 +296,12 @@ async def test_a_manager_lists_only_their_own_organisations_users(people: People
 
 async def test_a_page_size_over_the_maximum_is_refused(people: People) -> None:
     body = await people.ask("manager", USERS, first=1000)
-    assert _error(body) == ("BAD_USER_INPUT", "first")
+    assert error_of(body) == ("BAD_USER_INPUT", "first")
 
 
 async def test_a_practitioner_cannot_list_users(people: People) -> None:
     body = await people.ask("practitioner", USERS, first=10)
-    assert _error(body)[0] == "FORBIDDEN"
+    assert error_of(body)[0] == "FORBIDDEN"
 
 
 async def test_search_treats_wildcards_as_characters(people: People, world: World) -> None:
