@@ -237,3 +237,29 @@ def test_an_administrator_adds_a_school_and_deactivates_it(page_as: Any, output_
     page.get_by_role("button", name="Deactivate organisation").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("has been deactivated")
     expect(page.get_by_role("row", name=re.compile(code))).to_contain_text("Deactivated")
+
+
+INVITE = """
+mutation E2eInvite($input: InviteUserInput!) { inviteUser(input: $input) { user { email } } }
+"""
+
+
+def test_an_auditor_finds_a_managers_invitation_in_the_audit(
+    page_as: Any, output_path: str
+) -> None:
+    manager = page_as("manager.leeds")
+    email = f"audited.{secrets.token_hex(3)}@leeds.example"
+    invited = _graphql(
+        manager,
+        INVITE,
+        {"input": {"email": email, "name": "Audited Newcomer", "roles": ["PRACTITIONER"]}},
+    )
+    assert "errors" not in invited, invited
+
+    page: Page = page_as("auditor")
+    page.goto("/audit?action=USER_INVITED")
+    rows = page.locator("table tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("Helen Okafor")
+    screenshot(page, output_path, "auditor-finds-invitation")
+    check_accessible(page)

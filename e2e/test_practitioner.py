@@ -191,3 +191,16 @@ def test_the_app_works_at_320_pixels_wide(page_as: Any, involved_child: DemoChil
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the page is {width} px wide"
+
+
+def test_ending_an_involvement_and_first_sign_in_pages_are_accessible(
+    page_as: Any, involved_child: DemoChild, page: Page
+) -> None:
+    practitioner: Page = page_as("practitioner.leeds")
+    practitioner.goto(f"/children/{involved_child.contact_point_id}")
+    practitioner.get_by_role("link", name="End this involvement").first.click()
+    expect(practitioner.get_by_role("heading", level=1)).to_have_text("End your involvement")
+    check_accessible(practitioner)
+    page.goto("/set-up")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your account")
+    check_accessible(page)
