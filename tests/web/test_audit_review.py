@@ -134,3 +134,21 @@ async def test_a_management_teams_reports_count_only_its_own_people(
     heaviest = body["data"]["heaviestViewers"]
     assert heaviest == [{"email": "practitioner@test.example", "count": 1}]
     assert body["data"]["outsideAreaViewers"] == []
+
+
+async def test_each_report_read_leaves_one_audit_event(people: People, engine: AsyncEngine) -> None:
+    await people.ask("auditor", REPORTS)
+    async with engine.connect() as conn:
+        reports = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT detail->>'report' FROM audit_event WHERE action = 'AUDIT_REPORTED'"
+                        " ORDER BY 1"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert reports == ["ACTIVITY", "HEAVIEST_VIEWERS", "OUTSIDE_AREA_VIEWERS", "OUT_OF_HOURS"]

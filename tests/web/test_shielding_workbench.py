@@ -107,3 +107,22 @@ async def test_another_authoritys_team_cannot_answer(people: People, world: Worl
     request_id = await _request(people, world)
     body = await people.ask("other manager", ACCEPT, id=request_id)
     assert error_of(body) == ("NOT_FOUND", "id")
+
+
+async def test_asking_and_declining_each_leave_exactly_one_audit_event(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    request_id = await _request(people, world)
+    await people.ask("manager", DECLINE, id=request_id, reason="Not appropriate now")
+    async with engine.connect() as conn:
+        counts = dict(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT action, count(*) FROM audit_event WHERE action IN"
+                        " ('CONTACT_REQUESTED', 'CONTACT_REQUEST_DECLINED') GROUP BY action"
+                    )
+                )
+            ).all()
+        )
+    assert counts == {"CONTACT_REQUESTED": 1, "CONTACT_REQUEST_DECLINED": 1}

@@ -321,3 +321,18 @@ async def test_another_authoritys_user_reads_as_absent(people: People) -> None:
         "other manager", "query($id: ID!) { user(id: $id) { email } }", id=target
     )
     assert body["data"]["user"] is None
+
+
+async def test_reactivating_and_enrolling_each_leave_exactly_one_audit_event(
+    people: People, transport: httpx.ASGITransport, engine: AsyncEngine
+) -> None:
+    code = (await _invite(people))["data"]["inviteUser"]["enrolmentCode"]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        await graphql(
+            http, ENROL, email="new.worker@test.example", code=code, password=NEW_PASSWORD
+        )
+    target = await _id_of(people, "new.worker@test.example")
+    await people.ask("manager", SUSPEND, id=target)
+    await people.ask("manager", REACTIVATE, id=target)
+    assert await _events(engine, "ENROLMENT_COMPLETED") == 1
+    assert await _events(engine, "USER_REACTIVATED") == 1
