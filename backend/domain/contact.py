@@ -8,11 +8,16 @@ import re
 from backend.errors import BadInput
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,38}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# No '?', '&' or '%': an address shown as a mailto: link must not smuggle in headers.
+_EMAIL = re.compile(r"^[^@\s?&%]+@[^@\s?&%]+\.[^@\s?&%]+$")
+_ORGANISATION_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 
 
-def text_field(value: str | None, field: str, *, limit: int, required: bool = False) -> str | None:
-    """Stripped text, None when blank (an error instead when required)."""
+def text_field(
+    value: str | None, field: str, *, limit: int, required: bool = False, lines: bool = False
+) -> str | None:
+    """Stripped text, None when blank (an error instead when required); with `lines`,
+    several lines are allowed (a message, a reason)."""
     cleaned = (value or "").strip()
     if not cleaned:
         if required:
@@ -20,7 +25,9 @@ def text_field(value: str | None, field: str, *, limit: int, required: bool = Fa
         return None
     if len(cleaned) > limit:
         raise BadInput(f"{field} must be at most {limit} characters", field=field)
-    if any(ch in cleaned for ch in "\x00\r\n"):
+    if "\x00" in cleaned:
+        raise BadInput(f"{field} contains a character that is not text", field=field)
+    if not lines and any(ch in cleaned for ch in "\r\n"):
         raise BadInput(f"{field} must be a single line of text", field=field)
     return cleaned
 
@@ -40,3 +47,11 @@ def email_address(value: str | None, field: str = "email") -> str | None:
     if cleaned is not None and not _EMAIL.match(cleaned):
         raise BadInput(f"{field} must be an email address like name@example.org", field=field)
     return cleaned.lower() if cleaned else None
+
+
+def organisation_code(value: str, field: str) -> str:
+    """An organisation code as stored: 2 to 32 capitals, digits, '-' or '_'."""
+    code = value.strip().upper()
+    if not _ORGANISATION_CODE.match(code):
+        raise BadInput(f"{field} must be an organisation code, like E08000035", field=field)
+    return code

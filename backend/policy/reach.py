@@ -38,10 +38,20 @@ def reaches_organisation(caller: Caller, organisation_id: int) -> bool:
     return caller.has(Role.MANAGER) and caller.organisation_id == organisation_id
 
 
+def require_in_good_standing(caller: Caller) -> None:
+    """Management, audit and administration powers need what child data needs: an active
+    account, training and current vetting. A suspended or lapsed manager keeps none."""
+    if caller.blocked_reasons:
+        raise Forbidden(
+            "you cannot do this until this is resolved: " + "; ".join(caller.blocked_reasons)
+        )
+
+
 def require_user_manager(caller: Caller) -> None:
     """Permission before existence: someone who manages nobody learns nothing of users."""
     if caller.user_id is None or not manages_users(caller):
         raise Forbidden("only a ContactPoint management team or an administrator can do this")
+    require_in_good_standing(caller)
 
 
 def require_reach(caller: Caller, organisation_id: int, field: str) -> None:
@@ -78,3 +88,4 @@ def audits_everything(caller: Caller) -> bool:
 def require_audit_reader(caller: Caller) -> None:
     if caller.user_id is None or not (audits_everything(caller) or caller.has(Role.MANAGER)):
         raise Forbidden("only management teams, auditors and administrators can review the audit")
+    require_in_good_standing(caller)

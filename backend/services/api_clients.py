@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.audit.writer import Actor, AuditEntry, record
 from backend.auth.tokens import new_token, token_hash
 from backend.db.queries.organisations import active_organisation_id
+from backend.domain.contact import organisation_code as checked_code
+from backend.domain.contact import text_field
 from backend.errors import BadInput
 from backend.policy.fields import GRANTABLE_TO_CLIENTS
 
@@ -22,8 +24,7 @@ class NewClient:
 async def create_api_client(
     conn: AsyncConnection, actor: Actor, *, organisation_code: str, name: str, fields: list[str]
 ) -> NewClient:
-    if not name.strip():
-        raise BadInput("name must not be empty", field="name")
+    name = text_field(name, "name", limit=200, required=True) or ""
     refused = sorted(set(fields) - GRANTABLE_TO_CLIENTS)
     if not fields or refused:
         allowed = ", ".join(sorted(GRANTABLE_TO_CLIENTS))
@@ -32,6 +33,7 @@ async def create_api_client(
             f"field must be Child fields a partner may read ({allowed}){not_allowed}",
             field="field",
         )
+    organisation_code = checked_code(organisation_code, "org")
     organisation_id = await active_organisation_id(conn, organisation_code)
     if organisation_id is None:
         raise BadInput(f"no active organisation has code {organisation_code}", field="org")

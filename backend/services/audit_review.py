@@ -7,7 +7,7 @@ time range must run forwards; reports cover at most a year.
 
 import base64
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from backend.audit.writer import AuditEntry, record
@@ -15,7 +15,8 @@ from backend.db.queries import audit_review as queries
 from backend.db.queries.audit_review import DayCount, EventQuery, EventRow, ViewerCount
 from backend.domain.identifiers import normalise_contact_point_id
 from backend.errors import BadInput
-from backend.policy.caller import Caller
+from backend.policy.audit_detail import detail_for
+from backend.policy.caller import Caller, Role
 from backend.policy.reach import audits_everything, require_audit_reader
 from backend.web.context import RequestContext
 
@@ -47,20 +48,37 @@ def _reader(ctx: RequestContext) -> tuple[Caller, int | None]:
     return caller, None if audits_everything(caller) else caller.organisation_id
 
 
-def _aware(value: datetime, field: str) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+# The log starts with the service; anything outside these is a typing slip, and would
+# overflow on its way to PostgreSQL (year 1 with a +14:00 offset is before year 1 in UTC).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _instant(value: datetime, field: str) -> datetime:
+    try:
+        moment = value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    except (OverflowError, ValueError):
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise BadInput(
+            f"{field} must be between {EARLIEST.year} and {LATEST.year}", field=field
+        ) from None
+    return moment
 
 
 def _range(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
-    until = _aware(until, "until") if until else datetime.now(UTC) + timedelta(minutes=1)
-    since = _aware(since, "since") if since else until - timedelta(days=30)
-    if since >= until:
+    end = _instant(until, "until") if until else datetime.now(UTC) + timedelta(minutes=1)
+    start = _instant(since, "since") if since else max(EARLIEST, end - timedelta(days=30))
+    if start >= end:
         raise BadInput("since must be before until", field="since")
-    return since, until
+    return start, end
 
 
 def _cursor(row: EventRow) -> str:
     return base64.urlsafe_b64encode(f"{row.occurred_at.isoformat()}|{row.id}".encode()).decode()
+
+
+MAX_EVENT_ID = 2**63 - 1
 
 
 def _after(cursor: str | None) -> tuple[datetime, int] | None:
@@ -68,15 +86,18 @@ def _after(cursor: str | None) -> tuple[datetime, int] | None:
         return None
     try:
         at, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(at), int(event_id)
-    except ValueError:
+        moment, number = datetime.fromisoformat(at), int(event_id)
+        if moment.tzinfo is None or not 0 < number <= MAX_EVENT_ID:
+            raise ValueError("not a cursor")
+        return _instant(moment, "after"), number
+    except (ValueError, UnicodeDecodeError, BadInput):
         raise BadInput("after is not a cursor from this list", field="after") from None
 
 
 async def search_events(
     ctx: RequestContext, where: EventFilter, *, first: int, after: str | None
 ) -> EventPage:
-    _caller, organisation_id = _reader(ctx)
+    caller, organisation_id = _reader(ctx)
     if not 1 <= first <= MAX_PAGE:
         raise BadInput(f"first must be between 1 and {MAX_PAGE}", field="first")
     since, until = _range(where.since, where.until)
@@ -126,7 +147,19 @@ async def search_events(
                 },
             ),
         )
-    shown = rows[:first]
+    sees_everything = caller.has(Role.ADMINISTRATOR)
+    shown = [
+        replace(
+            row,
+            detail=detail_for(
+                row.detail,
+                sees_everything=sees_everything,
+                readers_authority=organisation_id,
+                childs_authority=row.child_authority_id,
+            ),
+        )
+        for row in rows[:first]
+    ]
     return EventPage(
         events=shown, next_cursor=_cursor(shown[-1]) if len(rows) > first and shown else None
     )

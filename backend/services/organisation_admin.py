@@ -20,6 +20,7 @@ from backend.db.tables.vocabulary import ORGANISATION_KINDS
 from backend.domain.contact import email_address, phone_number, text_field
 from backend.errors import BadInput, Forbidden, NotFound
 from backend.policy.caller import Caller, Role
+from backend.policy.reach import require_in_good_standing
 from backend.services import api_clients
 from backend.web.context import RequestContext
 
@@ -46,6 +47,7 @@ def _administrator(ctx: RequestContext) -> Caller:
     caller = ctx.require_caller()
     if caller.user_id is None or not caller.has(Role.ADMINISTRATOR):
         raise Forbidden("only a national administrator can do this")
+    require_in_good_standing(caller)
     return caller
 
 
@@ -129,6 +131,7 @@ async def update_organisation(
         raise BadInput("give at least one detail to change", field="input")
     async with ctx.engine.begin() as conn:
         found = await _existing(conn, code)
+        require_in_good_standing(caller)
         own_team = caller.manages(found.id) and "name" not in values
         if not (caller.has(Role.ADMINISTRATOR) or own_team):
             raise Forbidden(

@@ -20,6 +20,7 @@ from backend.db.queries.organisations import organisation_by_id
 from backend.domain.contact import text_field
 from backend.errors import BadInput, Forbidden, NotFound
 from backend.policy.caller import Caller, Role
+from backend.policy.reach import require_in_good_standing
 from backend.services.involvements import child_to_change, contact_point_id, require_practitioner
 from backend.services.notifications import CONTACT_REQUEST_ANSWERED, CONTACT_REQUESTED
 from backend.web.context import RequestContext
@@ -40,10 +41,9 @@ def _workbench(ctx: RequestContext) -> Workbench:
     caller = ctx.require_caller()
     if caller.user_id is None:
         raise Forbidden("only a ContactPoint management team or an administrator can do this")
-    if caller.has(Role.ADMINISTRATOR):
-        return Workbench(caller, None)
-    if caller.has(Role.MANAGER):
-        return Workbench(caller, caller.organisation_id)
+    if caller.has(Role.ADMINISTRATOR) or caller.has(Role.MANAGER):
+        require_in_good_standing(caller)
+        return Workbench(caller, None if caller.has(Role.ADMINISTRATOR) else caller.organisation_id)
     raise Forbidden("only a ContactPoint management team or an administrator can do this")
 
 
@@ -68,7 +68,7 @@ async def request_contact(ctx: RequestContext, child_id: str, message: str) -> C
     caller = ctx.require_caller()
     user_id = require_practitioner(caller)
     cp_id = contact_point_id(child_id)
-    cleaned = text_field(message, "message", limit=2000, required=True) or ""
+    cleaned = text_field(message, "message", limit=2000, required=True, lines=True) or ""
     async with ctx.engine.begin() as conn:
         child = await child_to_change(conn, caller, cp_id)
         if not child.shielded:
@@ -117,10 +117,20 @@ async def contact_requests(ctx: RequestContext, status: str | None) -> list[Cont
     bench = _workbench(ctx)
     if status is not None and status not in STATUSES:
         raise BadInput(f"status must be one of {', '.join(STATUSES)}", field="status")
-    async with ctx.engine.connect() as conn:
-        return await queries.contact_requests(
+    async with ctx.engine.begin() as conn:
+        rows = await queries.contact_requests(
             conn, authority_id=bench.authority_id, status=status, limit=MAX_LIST
         )
+        # They name shielded children and the people asking about them.
+        await record(
+            conn,
+            ctx.actor,
+            AuditEntry(
+                action="CONTACT_REQUESTS_LISTED",
+                detail={"requestIds": [str(row.id) for row in rows]},
+            ),
+        )
+    return rows
 
 
 async def answer_contact_request(
@@ -131,7 +141,7 @@ async def answer_contact_request(
         target = uuid.UUID(request_id)
     except ValueError:
         raise BadInput("id is not a contact request id", field="id") from None
-    cleaned = text_field(note, "reason" if not accept else "note", limit=2000)
+    cleaned = text_field(note, "reason" if not accept else "note", limit=2000, lines=True)
     if not accept and cleaned is None:
         raise BadInput("say why the request is declined", field="reason")
     decided_by = bench.caller.user_id

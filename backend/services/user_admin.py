@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.audit.writer import AuditEntry, record
@@ -24,6 +25,7 @@ from backend.db.queries import user_admin as queries
 from backend.db.queries.organisations import active_organisation_id
 from backend.db.queries.user_admin import Details, UserFilter, UserRow
 from backend.domain.contact import email_address, phone_number, text_field
+from backend.domain.contact import organisation_code as checked_code
 from backend.errors import BadInput, NotFound, Unauthenticated
 from backend.policy.caller import Caller, Role
 from backend.policy.reach import (
@@ -158,10 +160,15 @@ async def invite_user(ctx: RequestContext, invitation: Invitation) -> WithCode:
         trained_on=invitation.trained_on,
         vetted_until=invitation.vetted_until,
     )
+    code_given = (
+        checked_code(invitation.organisation_code, "organisationCode")
+        if invitation.organisation_code is not None
+        else None
+    )
     async with ctx.engine.begin() as conn:
         organisation_id = caller.organisation_id
-        if invitation.organisation_code is not None:
-            found = await active_organisation_id(conn, invitation.organisation_code.strip().upper())
+        if code_given is not None:
+            found = await active_organisation_id(conn, code_given)
             if found is None:
                 raise BadInput("no active organisation has that code", field="organisationCode")
             organisation_id = found
@@ -171,14 +178,19 @@ async def invite_user(ctx: RequestContext, invitation: Invitation) -> WithCode:
         if await queries.email_taken(conn, email):
             raise BadInput(f"a user with email {email} already exists", field="email")
         code, code_hash, expires_at = _new_code()
-        user_id = await queries.insert_invited(
-            conn,
-            organisation_id=organisation_id,
-            email=email,
-            details=details,
-            code_hash=code_hash,
-            expires_at=expires_at,
-        )
+        try:
+            async with conn.begin_nested():
+                user_id = await queries.insert_invited(
+                    conn,
+                    organisation_id=organisation_id,
+                    email=email,
+                    details=details,
+                    code_hash=code_hash,
+                    expires_at=expires_at,
+                )
+        except IntegrityError:
+            # Invited by someone else a moment ago: the unique index decided.
+            raise BadInput(f"a user with email {email} already exists", field="email") from None
         await queries.replace_roles(conn, user_id, [r.value for r in roles], caller_id)
         await _audit(conn, ctx, "USER_INVITED", user_id, roles=[r.value for r in roles])
         invited = await _reload(conn, user_id)
@@ -249,10 +261,13 @@ async def set_suspended(ctx: RequestContext, user_id: str, *, suspended: bool) -
         if suspended:
             await queries.set_status(conn, target_id, "SUSPENDED")
             await queries.end_sessions(conn, target_id)
+            # A set-up code given out before must not outlive the suspension.
+            await queries.cancel_enrolment(conn, target_id)
         else:
             # Back to where they were: invited people still have to set up their account.
-            has_password = before.has_second_factor or before.status == "ACTIVE"
-            await queries.set_status(conn, target_id, "ACTIVE" if has_password else "INVITED")
+            await queries.set_status(
+                conn, target_id, "ACTIVE" if before.has_password else "INVITED"
+            )
         await _audit(conn, ctx, "USER_SUSPENDED" if suspended else "USER_REACTIVATED", target_id)
         updated = await _reload(conn, target_id)
     return updated
@@ -320,7 +335,9 @@ async def list_users(
     start = _after(after)
     async with ctx.engine.connect() as conn:
         if organisation_code is not None:
-            organisation_id = await active_organisation_id(conn, organisation_code.strip().upper())
+            organisation_id = await active_organisation_id(
+                conn, checked_code(organisation_code, "organisationCode")
+            )
             if organisation_id is None:
                 raise BadInput("no active organisation has that code", field="organisationCode")
             require_reach(caller, organisation_id, "organisationCode")
@@ -343,8 +360,9 @@ async def list_users(
 async def complete_enrolment(
     ctx: RequestContext, email: str, enrolment_code: str, password: str
 ) -> Enrolment:
-    """First sign-in of an invited user, or after a reset: choose a password and enrol the
-    authenticator. The secret is returned once; then sign in with a code from it."""
+    """First sign-in of an invited user (choose a password), or after a reset of the
+    second factor (give the current password): then enrol the authenticator, whose
+    secret is returned once; then sign in with a code from it."""
     cleaned = email_address(email)
     if cleaned is None:
         raise BadInput("enter your email address", field="email")
@@ -368,8 +386,15 @@ async def complete_enrolment(
             # Same work either way, so timing does not reveal which emails are invited.
             await asyncio.to_thread(verify_password, dummy_hash(), password)
             raise Unauthenticated(ENROLMENT_FAILED)
+        if account.password_hash is not None:
+            # A reset of the second factor, not of the password: whoever holds the code
+            # (the manager who made it) must not be able to take the account over.
+            if not await asyncio.to_thread(verify_password, account.password_hash, password):
+                raise Unauthenticated(ENROLMENT_FAILED)
+            password_hash = account.password_hash
+        else:
+            password_hash = await asyncio.to_thread(hash_password, password)
         secret = totp.new_secret()
-        password_hash = await asyncio.to_thread(hash_password, password)
         await queries.complete_enrolment(
             conn, account.id, password_hash=password_hash, totp_secret=secret
         )

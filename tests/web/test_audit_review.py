@@ -152,3 +152,50 @@ async def test_each_report_read_leaves_one_audit_event(people: People, engine: A
             .all()
         )
     assert reports == ["ACTIVITY", "HEAVIEST_VIEWERS", "OUTSIDE_AREA_VIEWERS", "OUT_OF_HOURS"]
+
+
+async def test_an_auditor_sees_which_criteria_were_searched_but_not_their_values(
+    people: People, world: World
+) -> None:
+    await people.ask(
+        "practitioner",
+        "query($c: ChildSearchInput!) { searchChildren(criteria: $c) { tooManyMatches } }",
+        c={"familyName": "Openshaw", "givenName": "Alex"},
+    )
+    body = await people.ask("auditor", EVENTS, filter={"action": "CHILD_SEARCH"}, first=5)
+    (event,) = body["data"]["auditEvents"]["events"]
+    assert event["detail"]["criteriaGiven"] == ["familyName", "givenName"]
+    assert "Openshaw" not in str(event)
+
+
+async def test_another_authoritys_team_sees_no_detail_of_its_peoples_views_elsewhere(
+    people: People, world: World
+) -> None:
+    await _views(people, world)  # Manchester's practitioner opens Leeds's shielded child
+    body = await people.ask("other manager", EVENTS, filter={"action": "CHILD_VIEW"}, first=10)
+    for event in body["data"]["auditEvents"]["events"]:
+        assert event["detail"].get("redacted") is True
+        assert "fields" in event["detail"] or "withheld" in event["detail"]
+
+
+async def test_a_date_outside_the_logs_life_is_refused_naming_the_field(people: People) -> None:
+    for bad in (
+        {"until": "0001-01-05T00:00:00Z"},
+        {"since": "0001-01-01T00:00:00+14:00"},
+        {"until": "9999-12-31T23:59:59-14:00"},
+    ):
+        body = await people.ask("auditor", EVENTS, filter=bad, first=5)
+        assert error_of(body)[0] == "BAD_USER_INPUT", bad
+
+
+async def test_a_forged_cursor_is_refused(people: People) -> None:
+    import base64
+
+    for raw in (
+        "2026-01-01T00:00:00+00:00|99999999999999999999999",
+        "0001-01-01T00:00:00+14:00|5",
+        "\xff\xfe",
+    ):
+        cursor = base64.urlsafe_b64encode(raw.encode("latin-1")).decode()
+        body = await people.ask("auditor", EVENTS, first=5, after=cursor)
+        assert error_of(body) == ("BAD_USER_INPUT", "after"), raw

@@ -172,3 +172,23 @@ async def test_the_client_list_shows_when_each_was_last_used(
 async def test_only_administrators_manage_partner_clients(people: People) -> None:
     body = await people.ask("manager", CLIENTS)
     assert error_of(body)[0] == "FORBIDDEN"
+
+
+async def test_a_deactivated_organisations_people_are_signed_out(people: People) -> None:
+    await people.ask("other practitioner", "{ me { email } }")
+    await people.ask("administrator", DEACTIVATE, code="E08000003")
+    body = await people.ask("other practitioner", "{ me { email } }")
+    assert body["data"]["me"] is None
+
+
+async def test_a_code_with_a_nul_byte_is_refused_naming_the_field(people: People) -> None:
+    body = await people.ask(
+        "administrator",
+        "query($org: String) { users(organisationCode: $org) { nextCursor } }",
+        org="E0800\x000035",
+    )
+    assert error_of(body) == ("BAD_USER_INPUT", "organisationCode")
+    made = await people.ask(
+        "administrator", CREATE_CLIENT, org="BARNARDOS", name="a\x00b", fields=["familyName"]
+    )
+    assert error_of(made) == ("BAD_USER_INPUT", "name")

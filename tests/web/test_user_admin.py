@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.clients import People, error_of, graphql, signed_in
-from tests.world import World
+from tests.world import PASSWORD, World
 
 INVITE = """mutation($input: InviteUserInput!) { inviteUser(input: $input) {
   enrolmentCode user { id email status roles organisation { code } hasSecondFactor } } }"""
@@ -271,7 +271,7 @@ async def test_resetting_the_second_factor_ends_sessions_and_allows_enrolling_ag
             ENROL,
             email="practitioner@test.example",
             code=reset["enrolmentCode"],
-            password=NEW_PASSWORD,
+            password=PASSWORD,
         )
     secret = enrolled["data"]["completeEnrolment"]["totpSecret"]
     assert pyotp.TOTP(secret).at(int(time.time()))
@@ -336,3 +336,54 @@ async def test_reactivating_and_enrolling_each_leave_exactly_one_audit_event(
     await people.ask("manager", REACTIVATE, id=target)
     assert await _events(engine, "ENROLMENT_COMPLETED") == 1
     assert await _events(engine, "USER_REACTIVATED") == 1
+
+
+async def test_a_reset_code_cannot_be_used_to_choose_a_new_password(
+    people: People, transport: httpx.ASGITransport
+) -> None:
+    """The manager who made the code holds it: it re-enrols the authenticator only."""
+    target = await _id_of(people, "practitioner@test.example")
+    reset = (await people.ask("manager", RESET, id=target))["data"]["resetSecondFactor"]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        taken = await graphql(
+            http,
+            ENROL,
+            email="practitioner@test.example",
+            code=reset["enrolmentCode"],
+            password="the manager's own choice",
+        )
+    assert error_of(taken)[0] == "UNAUTHENTICATED"
+
+
+async def test_a_suspension_cancels_a_set_up_code_given_before(
+    people: People, transport: httpx.ASGITransport
+) -> None:
+    target = await _id_of(people, "practitioner@test.example")
+    reset = (await people.ask("manager", RESET, id=target))["data"]["resetSecondFactor"]
+    await people.ask("manager", SUSPEND, id=target)
+    reactivated = await people.ask("manager", REACTIVATE, id=target)
+    assert reactivated["data"]["reactivateUser"]["status"] == "ACTIVE"
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        used = await graphql(
+            http,
+            ENROL,
+            email="practitioner@test.example",
+            code=reset["enrolmentCode"],
+            password=PASSWORD,
+        )
+    assert error_of(used)[0] == "UNAUTHENTICATED"
+
+
+async def test_a_suspended_manager_keeps_no_management_powers(
+    people: People, engine: AsyncEngine
+) -> None:
+    await people.ask("manager", "{ me { email } }")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE user_account SET status = 'SUSPENDED' WHERE email = 'manager@test.example'"
+            )
+        )
+    for query in (USERS, "{ shieldedChildren { childId } }", "{ auditEvents { nextCursor } }"):
+        body = await people.ask("manager", query, first=10)
+        assert error_of(body)[0] == "FORBIDDEN", query

@@ -21,8 +21,11 @@ class AccountForSignIn:
 
 
 _FOR_SIGN_IN = text(
-    "SELECT id, organisation_id, password_hash, totp_secret, totp_last_step, status,"
-    " failed_sign_ins, locked_until FROM user_account WHERE email = :email FOR UPDATE"
+    # A deactivated organisation's people cannot sign in: to them it answers as unknown.
+    "SELECT u.id, u.organisation_id, u.password_hash, u.totp_secret, u.totp_last_step,"
+    " u.status, u.failed_sign_ins, u.locked_until"
+    " FROM user_account u JOIN organisation o ON o.id = u.organisation_id"
+    " WHERE u.email = :email AND o.active FOR UPDATE OF u"
 )
 
 

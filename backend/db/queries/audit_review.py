@@ -45,6 +45,7 @@ class EventRow:
     action: str
     outcome: str
     child_id: str | None
+    child_authority_id: int | None
     subject_user_email: str | None
     client_address: str | None
     request_id: str | None
@@ -54,7 +55,8 @@ class EventRow:
 _EVENTS = """
 SELECT e.id, e.occurred_at, e.actor_user_id, u.name AS actor_name, u.email AS actor_email,
        ac.name AS actor_client, o.code AS actor_organisation, e.actor_roles, e.action,
-       e.outcome, c.contact_point_id AS child_id, su.email AS subject_user_email,
+       e.outcome, c.contact_point_id AS child_id, c.responsible_authority_id AS child_authority,
+       su.email AS subject_user_email,
        e.client_address, e.request_id, e.detail
   FROM audit_event e
   LEFT JOIN user_account u ON u.id = e.actor_user_id
@@ -121,6 +123,7 @@ async def events(conn: AsyncConnection, query: EventQuery) -> list[EventRow]:
             action=row["action"],
             outcome=row["outcome"],
             child_id=row["child_id"],
+            child_authority_id=row["child_authority"],
             subject_user_email=row["subject_user_email"],
             client_address=row["client_address"],
             request_id=row["request_id"],

@@ -42,7 +42,7 @@ _SESSION = """
       FROM user_session s
       JOIN user_account u ON u.id = s.user_id
       JOIN organisation o ON o.id = u.organisation_id
-     WHERE s.token_hash = $1
+     WHERE s.token_hash = $1 AND o.active  -- a deactivated organisation's people are out
     """
 
 _CLIENT = """

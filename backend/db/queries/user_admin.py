@@ -24,6 +24,7 @@ class UserRow:
     vetted_until: date | None
     roles: tuple[str, ...]
     has_second_factor: bool
+    has_password: bool
     created_at: datetime
 
 
@@ -48,7 +49,8 @@ class Details:
 
 _SELECT = """
 SELECT u.id, u.email, u.name, u.job_title, u.phone, u.status, u.trained_on, u.vetted_until,
-       u.totp_secret IS NOT NULL AS has_second_factor, u.created_at,
+       u.totp_secret IS NOT NULL AS has_second_factor,
+       u.password_hash IS NOT NULL AS has_password, u.created_at,
        o.id AS org_id, o.code AS org_code, o.name AS org_name, o.kind AS org_kind,
        o.team_name, o.team_phone, o.team_email,
        coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_role r
@@ -78,6 +80,7 @@ def _row(row: Any) -> UserRow:
         vetted_until=row.vetted_until,
         roles=tuple(row.roles),
         has_second_factor=row.has_second_factor,
+        has_password=row.has_password,
         created_at=row.created_at,
     )
 
@@ -218,11 +221,22 @@ async def start_enrolment(
     )
 
 
+async def cancel_enrolment(conn: AsyncConnection, user_id: uuid.UUID) -> None:
+    await conn.execute(
+        text(
+            "UPDATE user_account SET enrolment_code_hash = NULL, enrolment_expires_at = NULL"
+            " WHERE id = :id"
+        ),
+        {"id": user_id},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class EnrollingAccount:
     id: uuid.UUID
     organisation_id: int
     status: str
+    password_hash: str | None
     enrolment_code_hash: str | None
     enrolment_expires_at: datetime | None
 
@@ -231,8 +245,8 @@ async def account_for_enrolment(conn: AsyncConnection, email: str) -> EnrollingA
     row = (
         await conn.execute(
             text(
-                "SELECT id, organisation_id, status, enrolment_code_hash, enrolment_expires_at"
-                " FROM user_account WHERE email = :email FOR UPDATE"
+                "SELECT id, organisation_id, status, password_hash, enrolment_code_hash,"
+                " enrolment_expires_at FROM user_account WHERE email = :email FOR UPDATE"
             ),
             {"email": email},
         )

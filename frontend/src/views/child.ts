@@ -77,8 +77,13 @@ function summaryRow(key: string, value: SafeHtml | string): SafeHtml {
   </div>`
 }
 
+/** A mailto: link whose address cannot add headers (?cc=, &body=) to the message. */
+export function mailto(email: string): SafeHtml {
+  return html`<a class="govuk-link" href="mailto:${encodeURIComponent(email).replace(/%40/g, '@')}">${email}</a>`
+}
+
 function contactLines(phone: string | null, email: string | null): SafeHtml {
-  return html`${phone ? html`${phone}<br>` : ''}${email ? html`<a class="govuk-link" href="mailto:${email}">${email}</a>` : ''}`
+  return html`${phone ? html`${phone}<br>` : ''}${email ? mailto(email) : ''}`
 }
 
 function shieldedBanner(child: Child): SafeHtml {
@@ -93,7 +98,7 @@ function shieldedBanner(child: Child): SafeHtml {
         <p class="govuk-body">
           Contact ${team?.teamName ?? 'the ContactPoint team'} at ${team?.name ?? 'the responsible authority'}
           ${team?.teamPhone ? html`on ${team.teamPhone}` : ''}
-          ${team?.teamEmail ? html`or <a class="govuk-link" href="mailto:${team.teamEmail}">${team.teamEmail}</a>` : ''}.
+          ${team?.teamEmail ? html`or ${mailto(team.teamEmail)}` : ''}.
         </p>
         <p class="govuk-body">If you need to work with this child, ask the team to pass your details on.</p>
       </div>
@@ -146,7 +151,7 @@ function involvementsSection(child: Child): SafeHtml {
   const partial = withheldReason(child, 'involvements')
   return html`
     ${child.involvements.length === 0
-      ? html`<p class="govuk-body">No services have recorded an involvement with this child.</p>`
+      ? html`<p class="govuk-body">${partial ? 'No involvements you may see.' : 'No services have recorded an involvement with this child.'}</p>`
       : html`<dl class="govuk-summary-list">
           ${child.involvements.map((item) =>
             summaryRow(

@@ -32,8 +32,8 @@ function formMarkup(email: string, problems: Problems): SafeHtml {
       ${textField({ name: 'enrolmentCode', label: 'Set-up code', problems, autocomplete: 'off' })}
       ${textField({
         name: 'password',
-        label: 'Choose a password',
-        hint: `At least ${MIN_PASSWORD} characters. A few unrelated words make a good one.`,
+        label: 'Password',
+        hint: `First sign-in: choose one, at least ${MIN_PASSWORD} characters (a few unrelated words make a good one). If your security code was reset: your current password.`,
         type: 'password',
         problems,
         autocomplete: 'new-password',

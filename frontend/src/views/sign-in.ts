@@ -45,8 +45,16 @@ const AFTER_SIGN_IN = '/search'
 
 /** Where to go after signing in: back where they were sent from, else their main page. */
 export function landingFor(who: Person | null, next: string | null): string {
-  if (next !== null && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in')) {
-    return next
+  if (next !== null) {
+    // Only a page of this app: same origin, not the sign-in page, not a server path.
+    const target = new URL(next, window.location.origin)
+    const path = target.pathname
+    if (
+      target.origin === window.location.origin &&
+      !['/sign-in', '/graphql', '/assets'].some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
+    ) {
+      return path + target.search
+    }
   }
   if (who === null || who.canAccessChildData) return AFTER_SIGN_IN
   if (hasRole(who, 'AUDITOR')) return '/audit'

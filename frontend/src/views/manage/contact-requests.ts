@@ -110,7 +110,7 @@ function pendingCard(item: ContactRequest, open: Open | null): SafeHtml {
           ${row('Child', html`<a class="govuk-link" href="/children/${encodeURIComponent(item.childId)}">${item.childName}</a> (ID ${item.childId})`)}
           ${row('Requested by', item.requesterName)}
           ${row('Organisation', item.requesterOrganisation)}
-          ${row('Email', html`<a class="govuk-link govuk-!-text-break-word" href="mailto:${item.requesterEmail}">${item.requesterEmail}</a>`)}
+          ${row('Email', html`<a class="govuk-link govuk-!-text-break-word" href="mailto:${encodeURIComponent(item.requesterEmail).replace(/%40/g, '@')}">${item.requesterEmail}</a>`)}
           ${row('Phone', item.requesterPhone ?? 'Not given')}
           ${row('Message', item.message)}
           ${row('Received', longDateTime(item.createdAt))}

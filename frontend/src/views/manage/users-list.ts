@@ -64,7 +64,7 @@ export function statusTag(status: UserStatus): SafeHtml {
 
 /** Where a user's page is: their email lets it find them with one search. */
 export function userHref(user: { readonly id: string; readonly email: string }): string {
-  return `/manage/users/${encodeURIComponent(user.id)}?email=${encodeURIComponent(user.email)}`
+  return `/manage/users/${encodeURIComponent(user.id)}`
 }
 
 interface Filters {

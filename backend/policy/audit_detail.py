@@ -1,0 +1,45 @@
+"""What of an audit event's detail a reader may see.
+
+The detail of an event can carry child data: a search's criteria (names, a date of
+birth, a postcode), a shielding's reason, whether an involvement was a sensitive service,
+the ids a listing returned. Auditors see no child data (SPEC section 2), and a
+management team sees only its own authority's children in full; for everyone else the
+detail keeps its shape (which criteria were given, how many ids) without the values.
+Administrators see it all.
+"""
+
+from typing import Any
+
+_DROPPED = frozenset({"reason", "sensitive", "note", "reviewDate"})
+_COUNTED = frozenset({"ids", "childIds", "requestIds"})
+
+
+def redacted(detail: dict[str, Any]) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for key, value in detail.items():
+        if key in _DROPPED:
+            continue
+        if key == "criteria" and isinstance(value, dict):
+            shown["criteriaGiven"] = sorted(value)
+        elif key in _COUNTED and isinstance(value, list):
+            shown[f"{key}Count"] = len(value)
+        else:
+            shown[key] = value
+    shown["redacted"] = True
+    return shown
+
+
+def detail_for(
+    detail: dict[str, Any],
+    *,
+    sees_everything: bool,
+    readers_authority: int | None,
+    childs_authority: int | None,
+) -> dict[str, Any]:
+    """The detail as this reader may see it: `readers_authority` is a management team's
+    organisation (None for auditors and administrators)."""
+    if sees_everything:
+        return detail
+    if readers_authority is not None and childs_authority in (None, readers_authority):
+        return detail
+    return redacted(detail)
