@@ -56,6 +56,7 @@ class CafRecord:
     holder_name: str
     holder_phone: str | None
     holder_email: str | None
+    closed_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -380,9 +380,11 @@ class ChildGenerator:
         completed = None
         if status != "STARTED":
             completed = self._date(self._rng.randint(started, self._today_ord))
+        # A closed demo assessment was completed and closed the same day.
+        closed = completed if status == "CLOSED" else None
         batch.cafs.append(
             (
-                child_id, status, self._date(started), completed, holder[_I_ORG],
+                child_id, status, self._date(started), completed, closed, holder[_I_ORG],
                 holder[_I_NAME], holder[_I_PHONE], holder[_I_EMAIL],
             )
         )  # fmt: skip

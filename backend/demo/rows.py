@@ -21,7 +21,7 @@ INVOLVEMENT_COLUMNS = (
     "recorded_by",
 )  # fmt: skip
 CAF_COLUMNS = (
-    "child_id", "status", "started_on", "completed_on", "holder_organisation_id",
+    "child_id", "status", "started_on", "completed_on", "closed_on", "holder_organisation_id",
     "holder_name", "holder_phone", "holder_email",
 )  # fmt: skip
 SHIELDING_COLUMNS = (

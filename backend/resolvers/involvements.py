@@ -6,15 +6,14 @@ import strawberry
 from strawberry.types import Info
 
 from backend.db.queries.involvements import service_types as read_service_types
-from backend.resolvers.selection import requested_fields
-from backend.schema.children import Child, Involvement
+from backend.schema.children import Caf, Involvement
 from backend.schema.enums import CafStatus
 from backend.schema.involvements import (
     InvolvementInput,
     InvolvementUpdateInput,
     ServiceType,
 )
-from backend.services import caf, children, involvements
+from backend.services import caf, involvements
 from backend.services.involvements import ChangedInvolvement, Consent
 from backend.web.context import RequestContext
 
@@ -94,6 +93,7 @@ async def step_down_lead_professional(
 
 async def record_caf_status(
     info: Info[RequestContext, None], child_id: strawberry.ID, status: CafStatus, date: date
-) -> Child:
-    recorded = await caf.record_caf_status(info.context, str(child_id), status.value, date)
-    return await children.view_child(info.context, recorded.child_id, requested_fields(info))
+) -> Caf:
+    return Caf.from_record(
+        await caf.record_caf_status(info.context, str(child_id), status.value, date)
+    )

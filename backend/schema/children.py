@@ -107,6 +107,7 @@ class Caf:
     status: CafStatus
     started_on: date
     completed_on: date | None
+    closed_on: date | None
     holder: Organisation
     holder_name: str
     holder_phone: str | None
@@ -118,6 +119,7 @@ class Caf:
             status=CafStatus(record.status),
             started_on=record.started_on,
             completed_on=record.completed_on,
+            closed_on=record.closed_on,
             holder=Organisation.from_record(record.holder),
             holder_name=record.holder_name,
             holder_phone=record.holder_phone,

@@ -9,7 +9,7 @@ from backend.resolvers import accounts, children, involvements, search, shieldin
 from backend.resolvers import management as admin
 from backend.resolvers import notifications as inbox
 from backend.schema.accounts import Me, SignInResult
-from backend.schema.children import Child, Involvement
+from backend.schema.children import Caf, Child, Involvement
 from backend.schema.involvements import ServiceType
 from backend.schema.management import (
     ActivityDay,
@@ -137,10 +137,10 @@ class Mutation:
         resolver=involvements.step_down_lead_professional,
         description="This involvement's practitioner is no longer the lead professional.",
     )
-    record_caf_status: Child = strawberry.field(
+    record_caf_status: Caf = strawberry.field(
         resolver=involvements.record_caf_status,
         description="Record that a CAF assessment was started, completed or closed on a date;"
-        " returns the record as the caller now sees it.",
+        " returns the CAF as saved.",
     )
     mark_notification_read: Notification = strawberry.field(
         resolver=inbox.mark_read, description="Mark one of your notifications read."

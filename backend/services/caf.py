@@ -6,14 +6,14 @@ holder or the management team of the child's responsible authority may change it
 shielded child, CAF is withheld from everyone but that team, so only they may record it.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries import accounts, involvements
 from backend.db.queries.involvements import CafChange, CafRow
+from backend.db.records import CafRecord
 from backend.db.tables.vocabulary import CAF_STATUSES
-from backend.errors import BadInput, Forbidden
+from backend.errors import BadInput, Forbidden, NotFound
 from backend.policy.caller import Role
 from backend.services.involvements import (
     EARLIEST,
@@ -24,14 +24,7 @@ from backend.services.involvements import (
 from backend.web.context import RequestContext
 
 
-@dataclass(frozen=True, slots=True)
-class CafRecorded:
-    child_id: str  # the ContactPoint ID, to show the record as the caller now sees it
-
-
-async def record_caf_status(
-    ctx: RequestContext, child_id: str, status: str, on: date
-) -> CafRecorded:
+async def record_caf_status(ctx: RequestContext, child_id: str, status: str, on: date) -> CafRecord:
     caller = ctx.require_caller()
     user_id = require_practitioner(caller)
     cp_id = contact_point_id(child_id)
@@ -81,6 +74,7 @@ async def record_caf_status(
                 status=status,
                 started_on=change[0],
                 completed_on=change[1],
+                closed_on=change[2],
                 holder_organisation_id=holder[0],
                 holder_name=holder[1],
                 holder_phone=holder[2],
@@ -93,37 +87,40 @@ async def record_caf_status(
             ctx.actor,
             AuditEntry(action="CAF_RECORDED", subject_child_id=child.id, detail={"status": status}),
         )
-    return CafRecorded(child_id=cp_id)
+        # Read back in the same transaction: what was saved is what is answered.
+        saved = await involvements.fetch_caf(conn, child.id)
+    if saved is None:
+        raise NotFound("the CAF was not recorded", field="childId")
+    return saved
 
 
-def _change(current: CafRow | None, status: str, on: date) -> tuple[date, date | None]:
-    """(started on, completed on) after recording `status` on date `on`."""
+def _change(current: CafRow | None, status: str, on: date) -> tuple[date, date | None, date | None]:
+    """(started on, completed on, closed on) after recording `status` on date `on`.
+
+    STARTED begins an assessment (again, once the last one is completed or closed);
+    COMPLETED follows STARTED; CLOSED follows either, and keeps a completion if there was
+    one. A closed assessment is not reopened: a new one is started instead."""
     if current is None:
         if status != "STARTED":
             raise BadInput(
                 "no CAF is recorded for this child: record that one was started first",
                 field="status",
             )
-        return on, None
+        return on, None, None
     if status == "STARTED":
         if current.status == "STARTED":
             raise BadInput("a CAF for this child is already recorded as started", field="status")
-        return on, None  # a new assessment after an earlier one was completed or closed
+        return on, None, None
     if status == current.status:
         raise BadInput(f"the CAF is already recorded as {status.lower()}", field="status")
     if current.status == "CLOSED":
         raise BadInput("this CAF is closed: record a new one as started", field="status")
-    if on < current.started_on:
+    latest = current.completed_on or current.started_on
+    if on < latest:
+        what = "completed" if current.completed_on else "started"
         raise BadInput(
-            f"date cannot be before the CAF started ({current.started_on.isoformat()})",
-            field="date",
+            f"date cannot be before the CAF was {what} ({latest.isoformat()})", field="date"
         )
-    if status == "CLOSED" and current.completed_on is not None:
-        if on < current.completed_on:
-            raise BadInput(
-                f"date cannot be before the CAF was completed ({current.completed_on.isoformat()})",
-                field="date",
-            )
-        # Closed after completion: the table keeps the completion date (no closing date yet).
-        return current.started_on, current.completed_on
-    return current.started_on, on
+    if status == "COMPLETED":
+        return current.started_on, on, None
+    return current.started_on, current.completed_on, on  # CLOSED

@@ -218,8 +218,11 @@ def test_cafs_have_coherent_dates() -> None:
         record = dict(zip(CAF_COLUMNS, row, strict=True))
         if record["status"] == "STARTED":
             assert record["completed_on"] is None
+            assert record["closed_on"] is None
         else:
             assert record["started_on"] <= record["completed_on"] <= TODAY
+        if record["status"] == "CLOSED":
+            assert record["completed_on"] <= record["closed_on"] <= TODAY
 
 
 def test_shieldings_have_a_future_review_and_other_has_a_note() -> None:

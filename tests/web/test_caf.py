@@ -11,7 +11,7 @@ from tests.world import World
 
 RECORD_CAF = """mutation($child: ID!, $status: CafStatus!, $date: Date!) {
   recordCafStatus(childId: $child, status: $status, date: $date) {
-    caf { status startedOn completedOn holder { code } holderName } withheld { field } } }"""
+    status startedOn completedOn closedOn holder { code } holderName } }"""
 TODAY = date.today()
 LAST_MONTH = TODAY - timedelta(days=30)
 
@@ -24,11 +24,12 @@ async def test_a_started_caf_is_held_by_the_recording_practitioner(
     people: People, world: World
 ) -> None:
     body = await _caf(people, "practitioner", world.open_child, "STARTED", LAST_MONTH)
-    caf = body["data"]["recordCafStatus"]["caf"]
+    caf = body["data"]["recordCafStatus"]
     assert caf == {
         "status": "STARTED",
         "startedOn": LAST_MONTH.isoformat(),
         "completedOn": None,
+        "closedOn": None,
         "holder": {"code": "E08000035"},
         "holderName": "Practitioner",
     }
@@ -39,7 +40,7 @@ async def test_a_completed_caf_keeps_its_start_date_and_holder(
 ) -> None:
     await _caf(people, "practitioner", world.open_child, "STARTED", LAST_MONTH)
     body = await _caf(people, "practitioner", world.open_child, "COMPLETED", TODAY)
-    caf = body["data"]["recordCafStatus"]["caf"]
+    caf = body["data"]["recordCafStatus"]
     assert (caf["status"], caf["startedOn"], caf["completedOn"]) == (
         "COMPLETED",
         LAST_MONTH.isoformat(),
@@ -81,7 +82,7 @@ async def test_on_a_shielded_child_only_the_management_team_records_a_caf(
     refused = await _caf(people, "practitioner", world.shielded_child, "STARTED", TODAY)
     assert error_of(refused) == ("FORBIDDEN", "childId")
     allowed = await _caf(people, "manager", world.shielded_child, "STARTED", TODAY)
-    assert allowed["data"]["recordCafStatus"]["caf"]["status"] == "STARTED"
+    assert allowed["data"]["recordCafStatus"]["status"] == "STARTED"
     async with engine.connect() as conn:
         events = (
             await conn.execute(
@@ -89,3 +90,32 @@ async def test_on_a_shielded_child_only_the_management_team_records_a_caf(
             )
         ).scalar_one()
     assert events == 1
+
+
+async def test_a_caf_closed_without_completion_shows_no_completion_date(
+    people: People, world: World
+) -> None:
+    await _caf(people, "practitioner", world.open_child, "STARTED", LAST_MONTH)
+    body = await _caf(people, "practitioner", world.open_child, "CLOSED", TODAY)
+    caf = body["data"]["recordCafStatus"]
+    assert (caf["status"], caf["completedOn"], caf["closedOn"]) == (
+        "CLOSED",
+        None,
+        TODAY.isoformat(),
+    )
+
+
+async def test_a_closed_caf_is_not_reopened_as_completed(people: People, world: World) -> None:
+    await _caf(people, "practitioner", world.open_child, "STARTED", LAST_MONTH)
+    await _caf(people, "practitioner", world.open_child, "CLOSED", TODAY)
+    body = await _caf(people, "practitioner", world.open_child, "COMPLETED", TODAY)
+    assert error_of(body) == ("BAD_USER_INPUT", "status")
+
+
+async def test_after_a_caf_closes_another_organisation_may_start_a_new_one(
+    people: People, world: World
+) -> None:
+    await _caf(people, "practitioner", world.open_child, "STARTED", LAST_MONTH)
+    await _caf(people, "practitioner", world.open_child, "CLOSED", TODAY)
+    body = await _caf(people, "other practitioner", world.open_child, "STARTED", TODAY)
+    assert body["data"]["recordCafStatus"]["holder"] == {"code": "E08000003"}

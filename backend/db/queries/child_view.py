@@ -55,7 +55,8 @@ SELECT c.id, c.contact_point_id, c.given_names, c.family_name, c.other_names,
          WHERE i.child_id = c.id) AS involvements,
        (SELECT json_build_object(
                  'status', ca.status, 'started_on', ca.started_on,
-                 'completed_on', ca.completed_on, 'holder', {ORGANISATION_JSON.format(o="co")},
+                 'completed_on', ca.completed_on, 'closed_on', ca.closed_on,
+                 'holder', {ORGANISATION_JSON.format(o="co")},
                  'holder_name', ca.holder_name, 'holder_phone', ca.holder_phone,
                  'holder_email', ca.holder_email)
           FROM caf_assessment ca JOIN organisation co ON co.id = ca.holder_organisation_id
@@ -94,13 +95,14 @@ def involvement_from_json(raw: dict[str, Any]) -> InvolvementRecord:
     )
 
 
-def _caf(raw: dict[str, Any] | None) -> CafRecord | None:
+def caf_from_json(raw: dict[str, Any] | None) -> CafRecord | None:
     if raw is None:
         return None
     return CafRecord(
         status=raw["status"],
         started_on=date.fromisoformat(raw["started_on"]),
         completed_on=_date(raw["completed_on"]),
+        closed_on=_date(raw.get("closed_on")),
         holder=_organisation(raw["holder"]),
         holder_name=raw["holder_name"],
         holder_phone=raw["holder_phone"],
@@ -137,7 +139,7 @@ def _record(row: Any) -> ChildRecord:
         shielded=row["shielded"],
         carers=tuple(CarerRecord(**carer) for carer in _loads(row["carers"])),
         involvements=tuple(involvement_from_json(item) for item in _loads(row["involvements"])),
-        caf=_caf(_loads(row["caf"])),
+        caf=caf_from_json(_loads(row["caf"])),
     )
 
 

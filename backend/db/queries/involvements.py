@@ -5,6 +5,7 @@ child's row: two practitioners changing the same child's involvements queue behi
 other instead of racing (the database's unique indexes are the last line, not the first).
 """
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -12,8 +13,12 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from backend.db.queries.child_view import ORGANISATION_JSON, involvement_from_json
-from backend.db.records import InvolvementRecord
+from backend.db.queries.child_view import (
+    ORGANISATION_JSON,
+    caf_from_json,
+    involvement_from_json,
+)
+from backend.db.records import CafRecord, InvolvementRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,7 @@ class CafChange:
     status: str
     started_on: date
     completed_on: date | None
+    closed_on: date | None
     holder_organisation_id: int
     holder_name: str
     holder_phone: str | None
@@ -93,6 +99,7 @@ class CafRow:
     status: str
     started_on: date
     completed_on: date | None
+    closed_on: date | None
     holder_organisation_id: int
     holder_name: str
     holder_phone: str | None
@@ -298,7 +305,8 @@ async def current_caf(conn: AsyncConnection, child_id: int) -> CafRow | None:
     row = (
         await conn.execute(
             text(
-                "SELECT status, started_on, completed_on, holder_organisation_id, holder_name,"
+                "SELECT status, started_on, completed_on, closed_on, holder_organisation_id,"
+                " holder_name,"
                 " holder_phone, holder_email FROM caf_assessment WHERE child_id = :child"
             ),
             {"child": child_id},
@@ -310,11 +318,13 @@ async def current_caf(conn: AsyncConnection, child_id: int) -> CafRow | None:
 async def save_caf(conn: AsyncConnection, change: CafChange) -> None:
     await conn.execute(
         text(
-            "INSERT INTO caf_assessment (child_id, status, started_on, completed_on,"
+            "INSERT INTO caf_assessment (child_id, status, started_on, completed_on, closed_on,"
             " holder_organisation_id, holder_name, holder_phone, holder_email, recorded_by)"
-            " VALUES (:child, :status, :started, :completed, :org, :name, :phone, :email, :by)"
+            " VALUES (:child, :status, :started, :completed, :closed, :org, :name, :phone,"
+            " :email, :by)"
             " ON CONFLICT (child_id) DO UPDATE SET status = EXCLUDED.status,"
             " started_on = EXCLUDED.started_on, completed_on = EXCLUDED.completed_on,"
+            " closed_on = EXCLUDED.closed_on,"
             " holder_organisation_id = EXCLUDED.holder_organisation_id,"
             " holder_name = EXCLUDED.holder_name, holder_phone = EXCLUDED.holder_phone,"
             " holder_email = EXCLUDED.holder_email, recorded_by = EXCLUDED.recorded_by,"
@@ -325,6 +335,7 @@ async def save_caf(conn: AsyncConnection, change: CafChange) -> None:
             "status": change.status,
             "started": change.started_on,
             "completed": change.completed_on,
+            "closed": change.closed_on,
             "org": change.holder_organisation_id,
             "name": change.holder_name,
             "phone": change.holder_phone,
@@ -332,3 +343,25 @@ async def save_caf(conn: AsyncConnection, change: CafChange) -> None:
             "by": change.recorded_by,
         },
     )
+
+
+async def fetch_caf(conn: AsyncConnection, child_id: int) -> CafRecord | None:
+    """The child's CAF as the record view reads it."""
+    raw = (
+        await conn.execute(
+            text(
+                f"""SELECT json_build_object(
+                 'status', ca.status, 'started_on', ca.started_on,
+                 'completed_on', ca.completed_on, 'closed_on', ca.closed_on,
+                 'holder', {ORGANISATION_JSON.format(o="co")},
+                 'holder_name', ca.holder_name, 'holder_phone', ca.holder_phone,
+                 'holder_email', ca.holder_email)
+              FROM caf_assessment ca JOIN organisation co ON co.id = ca.holder_organisation_id
+             WHERE ca.child_id = :child"""  # noqa: S608 - built from a constant
+            ),
+            {"child": child_id},
+        )
+    ).scalar()
+    if raw is None:
+        return None
+    return caf_from_json(json.loads(raw) if isinstance(raw, str) else raw)

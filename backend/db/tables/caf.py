@@ -17,8 +17,16 @@ class CafAssessment(SQLModel, table=True):
         CheckConstraint(
             "completed_on IS NULL OR completed_on >= started_on", name="caf_completed_after_start"
         ),
+        # Each status has exactly its dates: a closed CAF may or may not have been completed.
         CheckConstraint(
-            "status = 'STARTED' OR completed_on IS NOT NULL", name="caf_completed_has_date"
+            "(status = 'STARTED' AND completed_on IS NULL AND closed_on IS NULL)"
+            " OR (status = 'COMPLETED' AND completed_on IS NOT NULL AND closed_on IS NULL)"
+            " OR (status = 'CLOSED' AND closed_on IS NOT NULL)",
+            name="caf_dates_match_status",
+        ),
+        CheckConstraint(
+            "closed_on IS NULL OR closed_on >= coalesce(completed_on, started_on)",
+            name="caf_closed_after_the_rest",
         ),
     )
 
@@ -29,6 +37,7 @@ class CafAssessment(SQLModel, table=True):
     status: str = Field(max_length=16)
     started_on: date
     completed_on: date | None = Field(default=None)
+    closed_on: date | None = Field(default=None)
     holder_organisation_id: int = Field(
         sa_column=Column(Integer, ForeignKey("organisation.id"), nullable=False)
     )

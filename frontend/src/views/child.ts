@@ -37,7 +37,7 @@ const RECORD = graphql(`
         organisation { name }
       }
       myInvolvements { id serviceTypeLabel startDate organisation { name } }
-      caf { status startedOn completedOn holderName holderPhone holderEmail holder { name } }
+      caf { status startedOn completedOn closedOn holderName holderPhone holderEmail holder { name } }
       withheld { field reason }
     }
   }
@@ -193,6 +193,7 @@ function cafSection(child: Child): SafeHtml {
     ${summaryRow('Status', words(caf.status))}
     ${summaryRow('Started', longDate(caf.startedOn))}
     ${caf.completedOn ? summaryRow('Completed', longDate(caf.completedOn)) : ''}
+    ${caf.closedOn ? summaryRow('Closed', longDate(caf.closedOn)) : ''}
     ${summaryRow('Held by', html`${caf.holderName}, ${caf.holder.name}<br>${contactLines(caf.holderPhone, caf.holderEmail)}`)}
   </dl>`
 }
