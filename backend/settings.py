@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     # Searches a person (or partner system) may make per minute: anti-fishing (SPEC 4).
     search_rate_per_minute: int = Field(default=60, ge=1)
+    # Failed sign-ins from one address in 10 minutes before it must wait (on top of the
+    # per-account lockout, which an attacker spraying many accounts never triggers).
+    sign_in_failures_per_address: int = Field(default=30, ge=1)
     # Retention (SPEC 8). A child is archived on their 18th birthday plus this many months
     # (0: on the birthday itself, keeping no one's record past 18 by default). At most 84
     # months: leaving-care duties, the longest reason to keep one, end at 25.

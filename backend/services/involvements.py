@@ -23,7 +23,7 @@ from backend.db.records import InvolvementRecord
 from backend.db.tables.vocabulary import CONSENT_GIVERS
 from backend.domain.contact import email_address, phone_number, text_field
 from backend.domain.identifiers import normalise_contact_point_id
-from backend.errors import BadInput, Forbidden, NotFound
+from backend.errors import BadInput, ContactPointError, Forbidden, NotFound
 from backend.policy.caller import Caller, Role
 from backend.policy.decide import ChildFacts, Decision, decide, require_child_access
 from backend.services.notifications import tell_about_new_involvement
@@ -115,7 +115,11 @@ async def child_to_change(conn: AsyncConnection, caller: Caller, cp_id: str) -> 
 
 
 async def _involvement_to_change(
-    conn: AsyncConnection, caller: Caller, involvement_id: uuid.UUID, field: str
+    ctx: RequestContext,
+    conn: AsyncConnection,
+    caller: Caller,
+    involvement_id: uuid.UUID,
+    field: str,
 ) -> tuple[LockedChild, InvolvementRow]:
     found = await involvements.involvement_for_change(conn, involvement_id)
     if found is None:
@@ -125,24 +129,53 @@ async def _involvement_to_change(
     row = await involvements.involvement_for_change(conn, involvement_id)
     if child is None or row is None:
         raise NotFound("no involvement has that id", field=field)
+    refusal = _refusal(caller, child, row, field)
+    if refusal is not None:
+        await _audit_refusal(ctx, child, involvement_id, refusal)
+        raise refusal
+    return child, row
+
+
+def _refusal(
+    caller: Caller, child: LockedChild, row: InvolvementRow, field: str
+) -> ContactPointError | None:
+    """Why this caller may not change this involvement, if they may not."""
     if child.status != "ACTIVE":
         if not _full_access(caller, child):
             # As the record view answers: an archived record is not there for them.
-            raise NotFound("no involvement has that id", field=field)
-        raise BadInput("this child's record is archived: it cannot be changed", field=field)
+            return NotFound("no involvement has that id", field=field)
+        return BadInput("this child's record is archived: it cannot be changed", field=field)
     if _full_access(caller, child):
-        return child, row
+        return None
     if child.shielded:
         if row.practitioner_user_id != caller.user_id:
-            raise NotFound("no involvement has that id", field=field)
-        return child, row
+            return NotFound("no involvement has that id", field=field)
+        return None
     if row.organisation_id != caller.organisation_id:
-        raise Forbidden(
+        return Forbidden(
             "only its own organisation or the management team of the child's responsible"
             " authority can change this involvement",
             field=field,
         )
-    return child, row
+    return None
+
+
+async def _audit_refusal(
+    ctx: RequestContext, child: LockedChild, involvement_id: uuid.UUID, refusal: ContactPointError
+) -> None:
+    """Trying to change someone else's involvement is a signal for the audit (probing a
+    shielded child, say): recorded on its own, as the change itself is rolled back."""
+    async with ctx.engine.begin() as conn:
+        await record(
+            conn,
+            ctx.actor,
+            AuditEntry(
+                action="INVOLVEMENT_CHANGE",
+                outcome=refusal.code,
+                subject_child_id=child.id,
+                detail={"involvementId": str(involvement_id)},
+            ),
+        )
 
 
 def _facts(child: LockedChild) -> ChildFacts:
@@ -255,7 +288,7 @@ async def update_involvement(
     if changes == ContactChanges():
         raise BadInput("give at least one detail to change", field="input")
     async with ctx.engine.begin() as conn:
-        child, row = await _involvement_to_change(conn, caller, target, "id")
+        child, row = await _involvement_to_change(ctx, conn, caller, target, "id")
         if row.end_date is not None:
             raise BadInput("this involvement has ended: it is kept as history", field="id")
         await involvements.update_contact(conn, target, changes)
@@ -294,7 +327,7 @@ async def end_involvement(
     target = _involvement_id(involvement_id, "id")
     end = _not_in_future(end_date, "endDate")
     async with ctx.engine.begin() as conn:
-        child, row = await _involvement_to_change(conn, caller, target, "id")
+        child, row = await _involvement_to_change(ctx, conn, caller, target, "id")
         if row.end_date is not None:
             raise BadInput(
                 f"this involvement already ended on {row.end_date.isoformat()}", field="id"
@@ -326,7 +359,7 @@ async def set_lead_professional(
     require_practitioner(caller)
     target = _involvement_id(involvement_id, "involvementId")
     async with ctx.engine.begin() as conn:
-        child, row = await _involvement_to_change(conn, caller, target, "involvementId")
+        child, row = await _involvement_to_change(ctx, conn, caller, target, "involvementId")
         if child.shielded and not _full_access(caller, child):
             # Whether someone else is lead is itself a shielded fact.
             raise Forbidden(

@@ -15,7 +15,7 @@ from backend.auth.identify import ABSOLUTE_LIFETIME
 from backend.auth.passwords import dummy_hash, verify_password
 from backend.auth.tokens import new_token, token_hash
 from backend.db.queries import accounts
-from backend.errors import BadInput, Unauthenticated
+from backend.errors import BadInput, RateLimited, Unauthenticated
 from backend.web.context import RequestContext
 
 MAX_FAILURES = 5
@@ -47,11 +47,23 @@ def _check_input(email: str, password: str, totp_code: str) -> str:
     return email
 
 
+ADDRESS_WINDOW_MINUTES = 10
+
+
 async def sign_in(ctx: RequestContext, email: str, password: str, totp_code: str) -> NewSession:
     email = _check_input(email, password, totp_code)
     code = totp_code.replace(" ", "")
     now = datetime.now(UTC)
     actor = ctx.actor
+    if ctx.client_address is not None:
+        async with ctx.engine.connect() as conn:
+            failures = await accounts.recent_failed_sign_ins(
+                conn, ctx.client_address, ADDRESS_WINDOW_MINUTES
+            )
+        if failures >= ctx.settings.sign_in_failures_per_address:
+            raise RateLimited(
+                "too many failed sign-ins from your network: wait 10 minutes, then try again"
+            )
     async with ctx.engine.begin() as conn:
         account = await accounts.account_for_sign_in(conn, email)
         if account is None or account.password_hash is None:

@@ -493,3 +493,19 @@ async def test_an_administrator_alone_does_not_record_involvements(
         "administrator", RECORD, child=world.open_child, input={"serviceType": "SOCIAL_CARE"}
     )
     assert _error(body)[0] == "FORBIDDEN"
+
+
+async def test_a_refused_attempt_on_a_shielded_childs_involvement_is_audited(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    hidden = await _school_involvement(engine, world.shielded_child)
+    await people.ask("practitioner", END, id=hidden, end=TODAY.isoformat())
+    assert (
+        await _count(
+            engine,
+            "SELECT count(*) FROM audit_event WHERE action = 'INVOLVEMENT_CHANGE'"
+            " AND outcome = 'NOT_FOUND' AND detail->>'involvementId' = :id",
+            id=hidden,
+        )
+        == 1
+    )

@@ -2,6 +2,7 @@
 
 import time
 from datetime import date, timedelta
+from typing import Any
 
 import httpx
 import pyotp
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.audit.writer import Actor
 from backend.services.users import NewUser, create_user
+from backend.settings import Settings
 from tests import factories
 
 PASSWORD = "correct horse battery"
@@ -205,3 +207,16 @@ async def test_a_suspended_user_signs_in_only_to_see_why_they_are_blocked(
     assert "your account is not active" in me["blockedReasons"]
     child = await client.post("/graphql", json={"query": '{ child(id: "000000123459") { id } }'})
     assert child.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_many_failures_from_one_address_make_it_wait_whatever_the_account(
+    client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, monkeypatch: Any
+) -> None:
+    """Spraying one password over many accounts never locks any of them: the address is
+    held back instead."""
+    monkeypatch.setattr(settings, "sign_in_failures_per_address", 3)
+    user = await _user(engine)
+    for n in range(3):
+        await _sign_in(client, f"nobody{n}@test.example", "a guessed password", "123456")
+    response = await _sign_in(client, user.email, PASSWORD, _code(user))
+    assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"

@@ -103,3 +103,19 @@ async def profile(conn: AsyncConnection, user_id: uuid.UUID) -> Profile:
         )
     ).one()
     return Profile(name=row.name, job_title=row.job_title, phone=row.phone, email=row.email)
+
+
+async def recent_failed_sign_ins(conn: AsyncConnection, client_address: str, minutes: int) -> int:
+    """Failed sign-ins from this address lately, counted from the audit log (shared by
+    every server process); the action index bounds the scan to recent sign-ins."""
+    value = (
+        await conn.execute(
+            text(
+                "SELECT count(*) FROM audit_event WHERE action = 'SIGN_IN'"
+                " AND outcome IN ('FAILED', 'LOCKED') AND client_address = :address"
+                " AND occurred_at > now() - make_interval(mins => :minutes)"
+            ),
+            {"address": client_address, "minutes": minutes},
+        )
+    ).scalar_one()
+    return int(value)
