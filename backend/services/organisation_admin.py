@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries import organisation_admin as queries
 from backend.db.queries.organisation_admin import ApiClientRow, OrganisationRow
-from backend.db.queries.organisations import active_organisation_id
 from backend.db.tables.vocabulary import ORGANISATION_KINDS
 from backend.domain.contact import email_address, phone_number, text_field
 from backend.errors import BadInput, Forbidden, NotFound
@@ -188,9 +187,11 @@ async def list_api_clients(
     async with ctx.engine.connect() as conn:
         organisation_id = None
         if organisation_code is not None:
-            organisation_id = await active_organisation_id(conn, _code(organisation_code))
-            if organisation_id is None:
-                raise NotFound("no active organisation has that code", field="organisationCode")
+            # Deactivated organisations' clients are listed too (their tokens no longer work).
+            found = await queries.organisation(conn, _code(organisation_code, "organisationCode"))
+            if found is None:
+                raise NotFound("no organisation has that code", field="organisationCode")
+            organisation_id = found.id
         return await queries.api_clients(
             conn, organisation_id=organisation_id, include_revoked=include_revoked
         )

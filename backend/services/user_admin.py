@@ -21,6 +21,7 @@ from backend.audit.writer import AuditEntry, record
 from backend.auth import totp
 from backend.auth.passwords import dummy_hash, hash_password, verify_password
 from backend.auth.tokens import new_token, token_hash
+from backend.db.queries import organisation_admin as organisation_admin_queries
 from backend.db.queries import user_admin as queries
 from backend.db.queries.organisations import active_organisation_id
 from backend.db.queries.user_admin import Details, UserFilter, UserRow
@@ -335,12 +336,14 @@ async def list_users(
     start = _after(after)
     async with ctx.engine.connect() as conn:
         if organisation_code is not None:
-            organisation_id = await active_organisation_id(
+            # Listing (unlike inviting) includes deactivated organisations' people.
+            found = await organisation_admin_queries.organisation(
                 conn, checked_code(organisation_code, "organisationCode")
             )
-            if organisation_id is None:
-                raise BadInput("no active organisation has that code", field="organisationCode")
-            require_reach(caller, organisation_id, "organisationCode")
+            if found is None:
+                raise BadInput("no organisation has that code", field="organisationCode")
+            organisation_id: int | None = found.id
+            require_reach(caller, found.id, "organisationCode")
         elif caller.has(Role.ADMINISTRATOR):
             organisation_id = None
         else:

@@ -192,3 +192,16 @@ async def test_a_code_with_a_nul_byte_is_refused_naming_the_field(people: People
         "administrator", CREATE_CLIENT, org="BARNARDOS", name="a\x00b", fields=["familyName"]
     )
     assert error_of(made) == ("BAD_USER_INPUT", "name")
+
+
+async def test_an_administrator_still_lists_a_deactivated_organisations_users(
+    people: People,
+) -> None:
+    await people.ask("administrator", DEACTIVATE, code="E08000003")
+    body = await people.ask(
+        "administrator",
+        "query($org: String) { users(organisationCode: $org) { users { email } } }",
+        org="E08000003",
+    )
+    emails = {u["email"] for u in body["data"]["users"]["users"]}
+    assert "other.manager@test.example" in emails
