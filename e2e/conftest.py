@@ -51,6 +51,11 @@ def e2e_database() -> Iterator[str]:
     if server is not None:
         server.drop_database(name)
         server.stop()
+    else:
+        # The server was stopped by live_server's teardown; nothing else holds the database.
+        subprocess.run(
+            ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=False
+        )
 
 
 @pytest.fixture(scope="session")
