@@ -6,14 +6,13 @@ time range must run forwards; reports cover at most a year.
 """
 
 import base64
-import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries import audit_review as queries
 from backend.db.queries.audit_review import DayCount, EventQuery, EventRow, ViewerCount
-from backend.domain.identifiers import normalise_contact_point_id
+from backend.domain.ids import contact_point_id, record_id
 from backend.errors import BadInput
 from backend.policy.audit_detail import detail_for
 from backend.policy.caller import Caller, Role
@@ -101,17 +100,8 @@ async def search_events(
     if not 1 <= first <= MAX_PAGE:
         raise BadInput(f"first must be between 1 and {MAX_PAGE}", field="first")
     since, until = _range(where.since, where.until)
-    user_id = None
-    if where.user_id is not None:
-        try:
-            user_id = uuid.UUID(where.user_id)
-        except ValueError:
-            raise BadInput("userId is not a user id", field="userId") from None
-    child = None
-    if where.child_id is not None:
-        child = normalise_contact_point_id(where.child_id)
-        if child is None:
-            raise BadInput("childId must be a ContactPoint ID: 12 digits", field="childId")
+    user_id = record_id(where.user_id, "userId", "a user") if where.user_id is not None else None
+    child = contact_point_id(where.child_id) if where.child_id is not None else None
     action = where.action.strip().upper() if where.action else None
     if action is not None and (
         len(action) > ACTION_LENGTH or not action.replace("_", "").isalpha()

@@ -13,14 +13,10 @@ from backend.db.queries import accounts, involvements
 from backend.db.queries.involvements import CafChange, CafRow
 from backend.db.records import CafRecord
 from backend.db.tables.vocabulary import CAF_STATUSES
+from backend.domain.ids import contact_point_id
 from backend.errors import BadInput, Forbidden, NotFound
 from backend.policy.caller import Role
-from backend.services.involvements import (
-    EARLIEST,
-    child_to_change,
-    contact_point_id,
-    require_practitioner,
-)
+from backend.services.involvements import EARLIEST, child_to_change, require_practitioner
 from backend.web.context import RequestContext
 
 

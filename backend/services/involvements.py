@@ -22,7 +22,7 @@ from backend.db.queries.involvements import ContactChanges, InvolvementRow, Lock
 from backend.db.records import InvolvementRecord
 from backend.db.tables.vocabulary import CONSENT_GIVERS
 from backend.domain.contact import email_address, phone_number, text_field
-from backend.domain.identifiers import normalise_contact_point_id
+from backend.domain.ids import contact_point_id, record_id
 from backend.errors import BadInput, ContactPointError, Forbidden, NotFound
 from backend.policy.caller import Caller, Role
 from backend.policy.decide import ChildFacts, Decision, decide, require_child_access
@@ -71,20 +71,6 @@ def require_practitioner(caller: Caller) -> uuid.UUID:
         raise Forbidden("only a practitioner or a management team can do this")
     require_child_access(caller)
     return caller.user_id
-
-
-def contact_point_id(value: str, field: str = "childId") -> str:
-    cp_id = normalise_contact_point_id(value)
-    if cp_id is None:
-        raise BadInput(f"{field} must be a ContactPoint ID: 12 digits", field=field)
-    return cp_id
-
-
-def _involvement_id(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise BadInput(f"{field} is not an involvement id", field=field) from None
 
 
 # No child in the directory was born before this (a CHECK on child says so): an earlier
@@ -277,7 +263,7 @@ async def update_involvement(
 ) -> ChangedInvolvement:
     caller = ctx.require_caller()
     require_practitioner(caller)
-    target = _involvement_id(involvement_id, "id")
+    target = record_id(involvement_id, "id", "an involvement")
     changes = ContactChanges(
         practitioner_name=text_field(edit.practitioner_name, "practitionerName", limit=200),
         practitioner_role=text_field(edit.practitioner_role, "practitionerRole", limit=200),
@@ -324,7 +310,7 @@ async def end_involvement(
 ) -> ChangedInvolvement:
     caller = ctx.require_caller()
     user_id = require_practitioner(caller)
-    target = _involvement_id(involvement_id, "id")
+    target = record_id(involvement_id, "id", "an involvement")
     end = _not_in_future(end_date, "endDate")
     async with ctx.engine.begin() as conn:
         child, row = await _involvement_to_change(ctx, conn, caller, target, "id")
@@ -357,7 +343,7 @@ async def set_lead_professional(
     A child has at most one: a new lead is set only once the current one has stepped down."""
     caller = ctx.require_caller()
     require_practitioner(caller)
-    target = _involvement_id(involvement_id, "involvementId")
+    target = record_id(involvement_id, "involvementId", "an involvement")
     async with ctx.engine.begin() as conn:
         child, row = await _involvement_to_change(ctx, conn, caller, target, "involvementId")
         if child.shielded and not _full_access(caller, child):

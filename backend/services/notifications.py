@@ -20,6 +20,7 @@ from backend.db.queries import notifications as queries
 from backend.db.queries.involvements import LockedChild
 from backend.db.queries.notifications import NotificationRow
 from backend.db.records import InvolvementRecord
+from backend.domain.ids import record_id
 from backend.errors import BadInput, Forbidden, NotFound, Unauthenticated
 from backend.policy.caller import Caller
 from backend.policy.decide import ChildFacts, decide, require_child_access
@@ -217,10 +218,7 @@ async def unread_count(ctx: RequestContext) -> int:
 async def mark_read(ctx: RequestContext, notification_id: str) -> NotificationView:
     """Mark one of the caller's notifications read, and show it as it now stands."""
     caller, user_id = _reader(ctx)
-    try:
-        target = uuid.UUID(notification_id)
-    except ValueError:
-        raise BadInput("id is not a notification id", field="id") from None
+    target = record_id(notification_id, "id", "a notification")
     async with ctx.engine.begin() as conn:
         await queries.mark_read(conn, user_id, target)
         row = await queries.one(conn, user_id, target)

@@ -7,7 +7,6 @@ event in its own transaction.
 """
 
 import re
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,6 +16,7 @@ from backend.db.queries import organisation_admin as queries
 from backend.db.queries.organisation_admin import ApiClientRow, OrganisationRow
 from backend.db.tables.vocabulary import ORGANISATION_KINDS
 from backend.domain.contact import email_address, phone_number, text_field
+from backend.domain.ids import record_id
 from backend.errors import BadInput, Forbidden, NotFound
 from backend.policy.caller import Caller, Role
 from backend.policy.reach import require_in_good_standing
@@ -173,13 +173,6 @@ async def set_organisation_active(
         return await _existing(conn, code)
 
 
-def _client_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise BadInput("id is not an API client id", field="id") from None
-
-
 async def list_api_clients(
     ctx: RequestContext, *, organisation_code: str | None, include_revoked: bool
 ) -> list[ApiClientRow]:
@@ -224,7 +217,7 @@ async def rotate_api_client(ctx: RequestContext, client_id: str) -> IssuedToken:
     _administrator(ctx)
     async with ctx.engine.begin() as conn:
         token = await api_clients.rotate_api_client(conn, ctx.actor, client_id)
-        client = await queries.api_client(conn, _client_id(client_id))
+        client = await queries.api_client(conn, record_id(client_id, "id", "an API client"))
     if client is None:
         raise NotFound("no API client has that id", field="id")
     return IssuedToken(client=client, token=token)
@@ -234,7 +227,7 @@ async def revoke_api_client(ctx: RequestContext, client_id: str) -> ApiClientRow
     _administrator(ctx)
     async with ctx.engine.begin() as conn:
         await api_clients.revoke_api_client(conn, ctx.actor, client_id)
-        client = await queries.api_client(conn, _client_id(client_id))
+        client = await queries.api_client(conn, record_id(client_id, "id", "an API client"))
     if client is None:
         raise NotFound("no API client has that id", field="id")
     return client

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries import shielding as queries
 from backend.db.tables.vocabulary import SHIELDING_REASONS
-from backend.domain.identifiers import normalise_contact_point_id
+from backend.domain.ids import contact_point_id
 from backend.errors import BadInput, Forbidden, NotFound
 from backend.policy.caller import Caller, Role
 from backend.web.context import RequestContext
@@ -45,19 +45,12 @@ async def _child_to_change(conn: AsyncConnection, caller: Caller, cp_id: str, ve
     return internal_id
 
 
-def _child_id(child_id: str) -> str:
-    cp_id = normalise_contact_point_id(child_id)
-    if cp_id is None:
-        raise BadInput("childId must be a ContactPoint ID: 12 digits", field="childId")
-    return cp_id
-
-
 async def shield_child(
     ctx: RequestContext, child_id: str, reason: str, note: str | None, review_date: date
 ) -> str:
     caller = ctx.require_caller()
     _require_manager(caller)
-    cp_id = _child_id(child_id)
+    cp_id = contact_point_id(child_id)
     if reason not in SHIELDING_REASONS:
         raise BadInput(f"reason must be one of {', '.join(SHIELDING_REASONS)}", field="reason")
     note = (note or "").strip() or None
@@ -94,7 +87,7 @@ async def shield_child(
 async def unshield_child(ctx: RequestContext, child_id: str, note: str) -> str:
     caller = ctx.require_caller()
     _require_manager(caller)
-    cp_id = _child_id(child_id)
+    cp_id = contact_point_id(child_id)
     note = note.strip()
     if not note:
         raise BadInput("say why the child no longer needs shielding", field="note")

@@ -7,7 +7,6 @@ or an administrator) accepts â€” and passes the details on outside the system â€
 declines with a reason. The requester is told either way; every step is audited.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,16 +16,17 @@ from backend.db.queries import notifications as inbox
 from backend.db.queries.accounts import profile
 from backend.db.queries.contact_requests import ContactRequestRow, ShieldedRow
 from backend.db.queries.organisations import organisation_by_id
+from backend.db.tables.vocabulary import CONTACT_REQUEST_STATUSES
 from backend.domain.contact import text_field
+from backend.domain.ids import contact_point_id, record_id
 from backend.errors import BadInput, Forbidden, NotFound
 from backend.policy.caller import Caller, Role
 from backend.policy.reach import require_in_good_standing
-from backend.services.involvements import child_to_change, contact_point_id, require_practitioner
+from backend.services.involvements import child_to_change, require_practitioner
 from backend.services.notifications import CONTACT_REQUEST_ANSWERED, CONTACT_REQUESTED
 from backend.web.context import RequestContext
 
 MAX_LIST = 500
-STATUSES = ("PENDING", "ACCEPTED", "DECLINED")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +115,10 @@ async def request_contact(ctx: RequestContext, child_id: str, message: str) -> C
 
 async def contact_requests(ctx: RequestContext, status: str | None) -> list[ContactRequestRow]:
     bench = _workbench(ctx)
-    if status is not None and status not in STATUSES:
-        raise BadInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+    if status is not None and status not in CONTACT_REQUEST_STATUSES:
+        raise BadInput(
+            f"status must be one of {', '.join(CONTACT_REQUEST_STATUSES)}", field="status"
+        )
     async with ctx.engine.begin() as conn:
         rows = await queries.contact_requests(
             conn, authority_id=bench.authority_id, status=status, limit=MAX_LIST
@@ -137,10 +139,7 @@ async def answer_contact_request(
     ctx: RequestContext, request_id: str, *, accept: bool, note: str | None
 ) -> ContactRequestRow:
     bench = _workbench(ctx)
-    try:
-        target = uuid.UUID(request_id)
-    except ValueError:
-        raise BadInput("id is not a contact request id", field="id") from None
+    target = record_id(request_id, "id", "a contact request")
     cleaned = text_field(note, "reason" if not accept else "note", limit=2000, lines=True)
     if not accept and cleaned is None:
         raise BadInput("say why the request is declined", field="reason")

@@ -27,6 +27,7 @@ from backend.db.queries.organisations import active_organisation_id
 from backend.db.queries.user_admin import Details, UserFilter, UserRow
 from backend.domain.contact import email_address, phone_number, text_field
 from backend.domain.contact import organisation_code as checked_code
+from backend.domain.ids import record_id
 from backend.errors import BadInput, NotFound, Unauthenticated
 from backend.policy.caller import Caller, Role
 from backend.policy.reach import (
@@ -114,10 +115,7 @@ def _dates(trained_on: date | None, vetted_until: date | None) -> None:
 
 
 def _user_id(value: str, field: str = "userId") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise BadInput(f"{field} is not a user id", field=field) from None
+    return record_id(value, field, "a user")
 
 
 async def _target(

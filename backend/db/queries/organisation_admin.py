@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.db.queries.like import contains
+
 
 @dataclass(frozen=True, slots=True)
 class OrganisationRow:
@@ -54,7 +56,7 @@ async def organisations(
         {
             "kind": kind,
             "search": search,
-            "pattern": f"%{(search or '').replace('%', '').replace('_', '')}%",
+            "pattern": contains(search) if search else None,
             "limit": limit,
         },
     )

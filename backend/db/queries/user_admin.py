@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.db.queries.like import contains
 from backend.db.records import OrganisationRecord
 
 
@@ -112,18 +113,13 @@ async def users(
             "status": where.status,
             "role": where.role,
             "search": where.search,
-            "pattern": f"%{_escape_like(where.search)}%" if where.search else None,
+            "pattern": contains(where.search) if where.search else None,
             "after_name": after[0] if after else None,
             "after_id": after[1] if after else None,
             "limit": limit,
         },
     )
     return [_row(row) for row in rows]
-
-
-def _escape_like(value: str | None) -> str:
-    """A search for '50%' means those characters, not a wildcard."""
-    return (value or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def email_taken(conn: AsyncConnection, email: str) -> bool:
