@@ -244,7 +244,7 @@ def strip_accents(name: str) -> str:
 
 
 def _nicknames() -> dict[str, list[str]]:
-    path = ROOT / "backend" / "search" / "data" / "given_name_variants.csv"
+    path = ROOT / "backend" / "linkage" / "data" / "given_name_variants.csv"
     table: dict[str, list[str]] = {}
     with path.open(newline="") as handle:
         for row in csv.DictReader(handle):

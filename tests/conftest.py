@@ -27,7 +27,7 @@ from backend.db.urls import render, to_async_url
 from backend.paths import PROJECT_ROOT
 from backend.settings import Settings
 
-KEPT_TABLES = {"service_type", "alembic_version", "audit_chain_head"}
+KEPT_TABLES = {"service_type", "alembic_version", "audit_chain_head", "given_name_variant"}
 
 
 def _server_url(database: str) -> str:

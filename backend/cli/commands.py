@@ -253,6 +253,29 @@ def audit_verify(args: argparse.Namespace) -> int:
     return on_database(run)
 
 
+def linkage_train(args: argparse.Namespace) -> int:
+    from backend.linkage.fields import LEVELS, MISSING
+    from backend.linkage.training import TrainingSettings, train
+
+    async def run(url: str) -> int:
+        settings = TrainingSettings(
+            random_pairs=args.random_pairs, blocked_children=args.blocked_children
+        )
+        async with app_engine(url) as engine, engine.begin() as conn:
+            model = await train(conn, settings)
+        trained = f"{model.trained_at:%Y-%m-%d %H:%M}"
+        print(f"linkage model {model.id} trained {trained} (m: {model.m_source})")
+        for field, levels in LEVELS.items():
+            for level in levels:
+                if level == MISSING or level not in model.probabilities[field]:
+                    continue
+                p = model.probabilities[field][level]
+                print(f"  {field:<9} {level:<18} m {p.m:.6f}  u {p.u:.6f}  weight {p.weight:+.2f}")
+        return 0
+
+    return on_database(run)
+
+
 def _count(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 

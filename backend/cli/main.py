@@ -127,6 +127,25 @@ def build_parser() -> argparse.ArgumentParser:
         run=commands.audit_verify
     )
 
+    linkage = sub.add_parser("linkage", help="the match weights of search").add_subparsers(
+        dest="linkage_command", required=True, metavar="ACTION", parser_class=OneLineParser
+    )
+    train = linkage.add_parser(
+        "train",
+        help="estimate the match weights from the directory (u from random pairs, m by EM),"
+        " store them with the date and print them; search uses the newest",
+    )
+    train.add_argument(
+        "--random-pairs", type=positive_int, default=50_000, help="pairs sampled for u"
+    )
+    train.add_argument(
+        "--blocked-children",
+        type=positive_int,
+        default=5_000,
+        help="children whose look-alikes are compared for m",
+    )
+    train.set_defaults(run=commands.linkage_train)
+
     retention = sub.add_parser("retention", help="archive and purge records").add_subparsers(
         dest="retention_command", required=True, metavar="ACTION", parser_class=OneLineParser
     )

@@ -4,7 +4,7 @@ from datetime import date
 
 from strawberry.types import Info
 
-from backend.schema.search import ChildMatch, ChildSearchInput, ChildSearchResult
+from backend.schema.search import ChildMatch, ChildSearchInput, ChildSearchResult, MatchStrength
 from backend.search.criteria import parse_criteria
 from backend.services import search as search_service
 from backend.web.context import RequestContext
@@ -27,7 +27,15 @@ async def search_children(
     )
     outcome = await search_service.search(ctx, parsed)
     return ChildSearchResult(
-        matches=[ChildMatch(score=m.score, child=m.child) for m in outcome.matches]
+        matches=[
+            ChildMatch(
+                strength=MatchStrength(m.strength.value),
+                score=m.score,
+                weight=m.weight,
+                child=m.child,
+            )
+            for m in outcome.matches
+        ]
         if outcome.matches is not None
         else None,
         too_many_matches=outcome.too_many,

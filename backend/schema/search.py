@@ -1,5 +1,7 @@
 """Search input and results."""
 
+from enum import Enum
+
 import strawberry
 
 from backend.schema.children import Child
@@ -24,9 +26,27 @@ class ChildSearchInput:
     contact_point_id: str | None = None
 
 
+@strawberry.enum(description="How sure the directory is that this is the child sought.")
+class MatchStrength(Enum):
+    STRONG = strawberry.enum_value(
+        "STRONG", description="At least a 99 % chance, given the details that agree."
+    )
+    POSSIBLE = strawberry.enum_value(
+        "POSSIBLE", description="At least a 1 % chance: check the details before relying on it."
+    )
+
+
 @strawberry.type(description="A child who may be the one searched for, with how well it matches.")
 class ChildMatch:
-    score: float = strawberry.field(description="0 to 1: the weighted match of the criteria.")
+    strength: MatchStrength
+    score: float = strawberry.field(
+        description="0 to 1: the chance that this child is the one sought, from how the"
+        " details typed agree with the record and how many children the directory holds."
+    )
+    weight: float | None = strawberry.field(
+        description="The match weight in bits (sum of each detail's log-odds; docs/SEARCH.md);"
+        " null for an exact ContactPoint ID, where nothing is compared."
+    )
     child: Child
 
 

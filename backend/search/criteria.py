@@ -27,6 +27,9 @@ class Criteria:
     postcode: str | None = None  # full, normalised ("LS1 4AP"), if a full one was given
     outward: str | None = None  # outward part ("LS1")
     contact_point_id: str | None = None
+    # The criteria typed, by their input names ("postcodeDistrict" for an outward part
+    # only): what a partner's allowlist is checked against.
+    typed: frozenset[str] = frozenset()
 
     def as_audit(self) -> dict[str, str]:
         """The criteria as searched, for the audit event (SPEC section 6)."""
@@ -103,7 +106,7 @@ def parse_criteria(
                 "contactPointId must be a ContactPoint ID: 12 digits, as printed",
                 field="contactPointId",
             )
-        return Criteria(contact_point_id=cp_id)
+        return Criteria(contact_point_id=cp_id, typed=frozenset({"contactPointId"}))
     family = _name(family_name, "familyName")
     given = _name(given_name, "givenName")
     previous = _name(previous_name, "previousName")
@@ -131,7 +134,22 @@ def parse_criteria(
             "postcode: searches that wide are not allowed",
             field="familyName",
         )
+    typed = {
+        name
+        for name, value in (
+            ("familyName", family),
+            ("givenName", given),
+            ("previousName", previous),
+            ("dateOfBirth", dob),
+            ("gender", gender),
+            ("postcode", full_postcode),
+        )
+        if value is not None
+    }
+    if outward is not None and full_postcode is None:
+        typed.add("postcodeDistrict")
     return Criteria(
+        typed=frozenset(typed),
         family=family or previous,
         given=given,
         previous=previous,
@@ -140,29 +158,3 @@ def parse_criteria(
         postcode=full_postcode,
         outward=outward,
     )
-
-
-def _valid(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def date_of_birth_slips(dob: date) -> tuple[date | None, list[date]]:
-    """(day and month swapped, dates one digit away) — the usual typing slips."""
-    swapped = _valid(dob.year, dob.day, dob.month) if dob.day != dob.month else None
-    digits = dob.strftime("%Y%m%d")
-    slips: set[date] = set()
-    for position in range(8):
-        for digit in "0123456789":
-            if digit == digits[position]:
-                continue
-            text = digits[:position] + digit + digits[position + 1 :]
-            candidate = _valid(int(text[:4]), int(text[4:6]), int(text[6:]))
-            if candidate is not None:
-                slips.add(candidate)
-    slips.discard(dob)
-    if swapped is not None:
-        slips.discard(swapped)
-    return swapped, sorted(slips)

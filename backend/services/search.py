@@ -5,6 +5,7 @@ none and asks for more criteria instead: a long list invites browsing, not findi
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -12,33 +13,50 @@ from backend.audit.writer import AuditEntry, record
 from backend.db.queries.child_search import (
     Found,
     Match,
+    Preflight,
     SearchParameters,
-    phonetics,
+    keys,
     preflight,
     search_children,
 )
 from backend.db.queries.child_view import fetch_children
+from backend.db.queries.linkage_models import load_model
 from backend.errors import RateLimited
+from backend.linkage.model import DEFAULT_MODEL, Model, Thresholds
 from backend.policy.decide import ChildFacts, decide_summary, require_child_access
+from backend.policy.search_scope import (
+    WhereaboutsScope,
+    require_searchable,
+    whereabouts_scope,
+)
 from backend.schema.children import Child
-from backend.search.criteria import Criteria, date_of_birth_slips
-from backend.search.variants import variants_of
+from backend.search.criteria import Criteria
 from backend.web.context import RequestContext
 
 MAX_RESULTS = 25
-MINIMUM_SCORE = 0.5
-STRONG_SCORE = 0.8
-# Scores this close to the best count as equally good when deciding "too many".
-TIE_MARGIN = 0.02
+# Match weights this close (in bits: a factor of 2) to the best count as equally good
+# when deciding "too many".
+TIE_MARGIN = 1.0
 TOO_MANY = (
     "More than 25 children match well. Add a date of birth, a given name or a postcode to "
     "narrow the search."
 )
+# Everyone's whereabouts: for benches and tests that measure matching, not the policy.
+SEES_ALL = WhereaboutsScope(sees_all=True, team=None)
+
+
+class Strength(StrEnum):
+    STRONG = "STRONG"
+    POSSIBLE = "POSSIBLE"
 
 
 @dataclass(frozen=True, slots=True)
 class ShownMatch:
+    # The chance this child is the one sought (backend/linkage/model.py), 0 to 1.
     score: float
+    strength: Strength
+    # The match weight in bits; None for an exact ContactPoint ID (nothing compared).
+    weight: float | None
     child: Child
 
 
@@ -49,65 +67,101 @@ class SearchOutcome:
     message: str | None
 
 
+# Trained models by id: a model never changes once stored, so each is read once.
+_models: dict[int, Model] = {}
+
+
+async def current_model(conn: AsyncConnection, model_id: int | None) -> Model:
+    if model_id is None:
+        return DEFAULT_MODEL
+    if model_id not in _models:
+        _models[model_id] = await load_model(conn, model_id)
+    return _models[model_id]
+
+
 def parameters_for(
-    criteria: Criteria, family_phonetics: list[str], given_phonetics: list[str]
+    criteria: Criteria,
+    before: Preflight,
+    model: Model,
+    scope: WhereaboutsScope,
+    *,
+    limit: int = MAX_RESULTS,
 ) -> SearchParameters:
-    """The statement's parameters for name-based criteria, given the names' phonetic
-    codes (computed by the database, so they match the stored ones exactly)."""
-    if criteria.family is None:
-        raise ValueError("criteria without a family name cannot be searched by name")
-    swapped, slips = (
-        date_of_birth_slips(criteria.date_of_birth) if criteria.date_of_birth else (None, [])
-    )
+    """The statement's parameters for name-based criteria, given the query-side keys
+    (computed by the database, so they match the stored ones exactly)."""
+    thresholds = Thresholds.for_directory(before.children)
+    previous = criteria.previous if criteria.previous != criteria.family else None
     return SearchParameters(
         family=criteria.family,
-        family_phonetics=family_phonetics,
+        family_codes=before.family_codes,
         given=criteria.given,
-        given_variants=variants_of(criteria.given) if criteria.given else [],
-        given_phonetics=given_phonetics,
+        given_variants=before.given_variants,
+        given_codes=before.given_codes,
+        previous=previous,
         dob=criteria.date_of_birth,
-        dob_swapped=swapped,
-        dob_slips=slips,
+        dob_swapped=before.dob_swapped,
+        dob_slips=before.dob_slips,
         postcode=criteria.postcode,
         outward=criteria.outward,
         gender=criteria.gender,
-        minimum=MINIMUM_SCORE,
+        sees_all=scope.sees_all,
+        team=scope.team,
+        model=model,
+        possible=thresholds.possible,
         tie_margin=TIE_MARGIN,
-        limit=MAX_RESULTS,
+        limit=limit,
     )
 
 
-async def search_parameters(conn: AsyncConnection, criteria: Criteria) -> SearchParameters:
-    """parameters_for, fetching the phonetic codes itself (for benches and tests)."""
-    family_codes, given_codes = await phonetics(conn, criteria.family, criteria.given)
-    return parameters_for(criteria, family_codes, given_codes)
+async def search_parameters(
+    conn: AsyncConnection,
+    criteria: Criteria,
+    *,
+    scope: WhereaboutsScope = SEES_ALL,
+    limit: int = MAX_RESULTS,
+) -> SearchParameters:
+    """parameters_for, fetching the keys and the model itself (benches and tests)."""
+    before = await keys(
+        conn, family=criteria.family, given=criteria.given, dob=criteria.date_of_birth
+    )
+    model = await current_model(conn, before.model_id)
+    return parameters_for(criteria, before, model, scope, limit=limit)
 
 
 async def _found(
-    conn: AsyncConnection, criteria: Criteria, family_codes: list[str], given_codes: list[str]
+    conn: AsyncConnection, criteria: Criteria, params: SearchParameters | None
 ) -> Found:
-    if criteria.contact_point_id is not None:
+    if params is None and criteria.contact_point_id is not None:
         child = (await fetch_children(conn, [criteria.contact_point_id])).get(
             criteria.contact_point_id
         )
         if child is None or child.status != "ACTIVE":
             return Found(matches=[], near_best=0)
-        return Found(matches=[Match(score=1.0, child=child)], near_best=1)
-    return await search_children(conn, parameters_for(criteria, family_codes, given_codes))
+        return Found(matches=[Match(weight=float("inf"), levels={}, child=child)], near_best=1)
+    if params is None:
+        return Found(matches=[], near_best=0)
+    return await search_children(conn, params)
 
 
 def _too_many(found: Found) -> bool:
     """More than 25 children about as good as the best one: listing some would be a guess.
-    A fixed score line would hide the one child who matches every detail typed behind
-    dozens of namesakes who match most of them (measured at 1M children)."""
-    if not found.matches or found.matches[0].score < STRONG_SCORE:
-        return False
-    return found.near_best > MAX_RESULTS
+    Counting only those near the best, not all above the line, keeps the one child who
+    matches every detail typed from hiding behind dozens of namesakes who match most of
+    them (measured at 1M children)."""
+    return bool(found.matches) and found.near_best > MAX_RESULTS
+
+
+def _shown(match: Match, thresholds: Thresholds) -> tuple[float, Strength, float | None]:
+    if match.weight == float("inf"):
+        return 1.0, Strength.STRONG, None
+    strength = Strength.STRONG if match.weight >= thresholds.strong else Strength.POSSIBLE
+    return round(thresholds.probability(match.weight), 3), strength, round(match.weight, 2)
 
 
 async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
     caller = ctx.require_caller()
     require_child_access(caller)
+    require_searchable(caller, criteria.typed)
     async with ctx.engine.begin() as conn:
         before = await preflight(
             conn,
@@ -116,7 +170,9 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
             seconds=60,
             family=criteria.family,
             given=criteria.given,
+            dob=criteria.date_of_birth,
         )
+        thresholds = Thresholds.for_directory(before.children)
         limit = ctx.settings.search_rate_per_minute
         if before.recent_searches >= limit:
             await record(
@@ -134,7 +190,11 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
             )
         else:
             refused = None
-            found = await _found(conn, criteria, before.family_phonetics, before.given_phonetics)
+            params = None
+            if criteria.contact_point_id is None:
+                model = await current_model(conn, before.model_id)
+                params = parameters_for(criteria, before, model, whereabouts_scope(caller))
+            found = await _found(conn, criteria, params)
             too_many = _too_many(found)
             shown = [] if too_many else found.matches
             await record(
@@ -145,6 +205,8 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
                     detail={
                         "criteria": criteria.as_audit(),
                         "tooManyMatches": too_many,
+                        # Which weights ranked it (null: the hand-set defaults).
+                        "linkageModel": before.model_id,
                         "ids": [match.child.contact_point_id for match in shown],
                     },
                 ),
@@ -160,9 +222,12 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
             shielded=match.child.shielded,
             archived=False,
         )
+        score, strength, weight = _shown(match, thresholds)
         results.append(
             ShownMatch(
-                score=match.score,
+                score=score,
+                strength=strength,
+                weight=weight,
                 child=Child.from_record(match.child, decide_summary(caller, facts)),
             )
         )

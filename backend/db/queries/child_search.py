@@ -1,28 +1,19 @@
-"""The search statement: gather candidates through exact index lookups, then score.
+"""The search statement: candidates through the linkage routes, then match weights.
 
-Every route is anchored on exact words or codes, so its cost follows how common those
-are, never the size of the directory (SPEC section 12: search must not grow linearly):
+One statement per search (SPEC section 12). Candidates come from the bounded, indexed
+routes of `backend/db/queries/linkage.py` (none needs the family name to look alike);
+each candidate's fields are compared by the SQL functions of migration 0008 and the
+agreement levels weighed with the model's weights, bound as arrays. Only candidates at
+or above the "possible match" weight are kept; the best are returned with how many came
+within the tie margin of the best one, so the too-many rule needs no second statement.
 
-  words      every word of the family name AND (the given name or a nickname variant)
-             among all the child's name words — one GIN intersection: exact, nickname,
-             swapped, double-barrelled, middle and previous names;
-  phonetics  a family Double Metaphone code AND a given one — GIN intersection:
-             Smith/Smyth, Sophie/Sofia;
-  typos      children whose family name starts with the same two letters and whose
-             first given name is the one typed or a variant (btree), kept when the family
-             name looks alike (trigram similarity);
-  birth      the date of birth or its day/month swap (btree), kept when the name looks
-             alike; a date one digit wrong with the same family-name start or given name
-             (composite btrees);
-  district   the postcode district (expression index), with the same family-name start,
-             a shared phonetic code or the given name.
-
-Each route is capped; only candidates are scored. Score = weighted mean over the
-criteria given (docs/SEARCH.md): family 0.35, given 0.25, birth 0.25, postcode 0.10,
-gender 0.05.
+A child's whereabouts count only where the caller may see them (`sees_all`, `team`):
+otherwise the postcode neither brings that child in nor changes its weight.
 """
 
+import re
 import uuid
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,173 +23,172 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.driver import driver
 from backend.db.queries.child_view import organisation_from_json
+from backend.db.queries.linkage import LEVELS_SQL, ROUTES, WEIGHT_SQL, Route, route_sql
 from backend.db.records import ChildRecord
+from backend.linkage.fields import LinkField
+from backend.linkage.model import Model
 
-WEIGHTS = {"family": 0.35, "given": 0.25, "dob": 0.25, "postcode": 0.10, "gender": 0.05}
-ROUTE_CAP = 400
-# How alike a name must look for the birth and district routes to keep a child.
-NAME_LIKENESS = 0.3
+# The SQL type of each query value the routes and comparisons read as `q.<name>`.
+QUERY_TYPES: Mapping[str, str] = {
+    "family": "text",
+    "family_words": "text[]",
+    "family_codes": "text[]",
+    "given": "text",
+    "given_variants": "text[]",
+    "given_codes": "text[]",
+    "previous": "text",
+    "previous_words": "text[]",
+    "dob": "date",
+    "dob_swapped": "date",
+    "dob_slips": "date[]",
+    "dob_near": "date[]",
+    "year_start": "date",
+    "year_end": "date",
+    "postcode": "text",
+    "sector": "text",
+    "outward": "text",
+    "gender": "text",
+    "sees_all": "boolean",
+    "team": "integer",
+}
 
-# Kept by the birth and district routes: the name looks alike, or the given name matches
-# (a short family name with a typo, "Wset" for West, looks alike to nothing).
-# The district route's cheaper test (no similarity computed on every child of a district).
-_SAME_START_OR_SOUND = (
-    "(c.family_prefix = left(:family, 2)"
-    " OR c.name_phonetics && CAST(:family_phonetics AS text[])"
-    " OR c.given_key = ANY(CAST(:given_variants AS text[])))"
-)
-_LOOKS_ALIKE = (
-    "(word_similarity(:family, c.name_keys) >= :likeness"
-    " OR c.name_phonetics && CAST(:family_phonetics AS text[])"
-    " OR c.given_key = ANY(CAST(:given_variants AS text[])))"
-)
-
-
-def _routes(params: "SearchParameters") -> list[str]:
-    """The candidate routes the criteria allow. Fixed texts; values are bound parameters."""
-    active = "SELECT c.id FROM child c WHERE c.status = 'ACTIVE'"
-    routes: list[str] = []
-    if params.given:
-        routes.append(
-            f"{active} AND c.name_words @> CAST(:family_words AS text[])"
-            f" AND c.name_words && CAST(:given_variants AS text[]) LIMIT {ROUTE_CAP}"
-        )
-        routes.append(
-            f"{active} AND c.family_prefix = left(:family, 2)"
-            " AND c.given_key = ANY(CAST(:given_variants AS text[]))"
-            f" AND similarity(c.family_key, :family) >= :likeness LIMIT {ROUTE_CAP}"
-        )
-        if params.family_phonetics and params.given_phonetics:
-            routes.append(
-                f"{active} AND c.name_phonetics && CAST(:family_phonetics AS text[])"
-                f" AND c.name_phonetics && CAST(:given_phonetics AS text[]) LIMIT {ROUTE_CAP}"
-            )
-    if params.dob:
-        routes.append(
-            f"{active} AND c.date_of_birth = ANY(CAST(:dobs_near AS date[]))"
-            f" AND {_LOOKS_ALIKE} LIMIT {ROUTE_CAP}"
-        )
-        if params.dob_slips:
-            routes.append(
-                f"{active} AND c.date_of_birth = ANY(CAST(:dob_slips AS date[]))"
-                f" AND c.family_prefix = left(:family, 2) LIMIT {ROUTE_CAP}"
-            )
-            if params.given:
-                routes.append(
-                    f"{active} AND c.date_of_birth = ANY(CAST(:dob_slips AS date[]))"
-                    f" AND c.given_key = ANY(CAST(:given_variants AS text[])) LIMIT {ROUTE_CAP}"
-                )
-    if params.outward:
-        routes.append(
-            f"{active} AND split_part(c.postcode, ' ', 1) = :outward"
-            f" AND {_SAME_START_OR_SOUND} LIMIT {ROUTE_CAP}"
-        )
-    return [f"({route})" for route in routes]
+_QUERY_COLUMN = re.compile(r"\bq\.([a-z_]+)\b")
 
 
-_SCORED = """
-scored AS (
-    SELECT c.*,
-      GREATEST(
-        similarity(c.family_key, :family),
-        word_similarity(:family, c.family_key),
-        CASE WHEN c.family_phonetic && CAST(:family_phonetics AS text[]) THEN 0.8 ELSE 0 END,
-        0.85 * word_similarity(:family, c.name_keys)
-      ) AS family_score,
-      CASE WHEN CAST(:given AS text) IS NULL THEN 0 ELSE GREATEST(
-        similarity(c.given_key, :given),
-        CASE WHEN c.given_key = ANY(CAST(:given_variants AS text[])) THEN 0.9 ELSE 0 END,
-        CASE WHEN c.name_phonetics && CAST(:given_phonetics AS text[]) THEN 0.7 ELSE 0 END,
-        0.85 * word_similarity(:given, c.name_keys)
-      ) END AS given_score,
-      CASE WHEN CAST(:dob AS date) IS NULL THEN 0
-           WHEN c.date_of_birth = :dob THEN 1.0
-           WHEN c.date_of_birth = :dob_swapped THEN 0.8
-           WHEN c.date_of_birth = ANY(CAST(:dob_slips AS date[])) THEN 0.75
-           ELSE 0 END AS dob_score,
-      CASE WHEN CAST(:outward AS text) IS NULL THEN 0
-           WHEN c.postcode = :postcode THEN 1.0
-           WHEN split_part(c.postcode, ' ', 1) = :outward THEN 0.7
-           ELSE 0 END AS postcode_score,
-      CASE WHEN CAST(:gender AS text) IS NULL THEN 0
-           WHEN c.gender = :gender THEN 1.0 ELSE 0 END AS gender_score
-      FROM child c JOIN candidates USING (id)
-),
-ranked AS (
-    SELECT s.*,
-      (0.35 * s.family_score + :w_given * s.given_score + :w_dob * s.dob_score
-       + :w_postcode * s.postcode_score + :w_gender * s.gender_score) / :w_total AS score
-      FROM scored s
-),
-kept AS (
-    SELECT r.*, max(r.score) OVER () AS best FROM ranked r WHERE r.score >= :minimum
-),
-counted AS (
-    -- How many are about as good as the best, counted over every candidate kept, so
-    -- only the rows shown need to leave the database.
-    SELECT k.*, count(*) FILTER (WHERE k.score >= k.best - :tie_margin) OVER () AS near_best
-      FROM kept k
-)
-SELECT r.near_best, r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
-       r.date_of_birth, r.gender, r.town, r.postcode, r.status,
-       round(r.score::numeric, 3) AS score,
-       json_build_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,
-                         'team_name', o.team_name, 'team_phone', o.team_phone,
-                         'team_email', o.team_email) AS authority,
-       EXISTS (SELECT 1 FROM shielding s
-                WHERE s.child_id = r.id AND s.unshielded_at IS NULL) AS shielded
-  FROM counted r JOIN organisation o ON o.id = r.responsible_authority_id
- ORDER BY r.score DESC, r.family_key, r.id
- LIMIT :limit
-"""
+def bound(sql: str) -> str:
+    """The linkage SQL for one search: every `q.<name>` becomes its bound parameter."""
+
+    def parameter(match: re.Match[str]) -> str:
+        name = match[1]
+        return f"CAST(:{name} AS {QUERY_TYPES[name]})"
+
+    return _QUERY_COLUMN.sub(parameter, sql)
 
 
 @dataclass(frozen=True, slots=True)
 class SearchParameters:
-    family: str
-    family_phonetics: list[str]
+    """One search's query values (`QUERY_TYPES`), the model and the lines it is held to."""
+
+    family: str | None
+    family_codes: list[str]
     given: str | None
     given_variants: list[str]
-    given_phonetics: list[str]
+    given_codes: list[str]
+    previous: str | None
     dob: date | None
     dob_swapped: date | None
     dob_slips: list[date]
     postcode: str | None
     outward: str | None
     gender: str | None
-    minimum: float
+    # Whose whereabouts count: everyone's (administrators), or also the shielded children
+    # of this authority (its management team); otherwise only unshielded children's.
+    sees_all: bool
+    team: int | None
+    model: Model
+    possible: float
     tie_margin: float
     limit: int
+
+    @property
+    def sector(self) -> str | None:
+        return self.postcode[:-2] if self.postcode else None
+
+    def values(self) -> dict[str, Any]:
+        dob = self.dob
+        return {
+            "family": self.family,
+            "family_words": self.family.split(" ") if self.family else [],
+            "family_codes": self.family_codes,
+            "given": self.given,
+            "given_variants": self.given_variants,
+            "given_codes": self.given_codes,
+            "previous": self.previous,
+            "previous_words": self.previous.split(" ") if self.previous else [],
+            "dob": dob,
+            "dob_swapped": self.dob_swapped,
+            "dob_slips": self.dob_slips,
+            "dob_near": ([self.dob_swapped] if self.dob_swapped else []) + self.dob_slips,
+            "year_start": date(dob.year, 1, 1) if dob else None,
+            "year_end": date(dob.year, 12, 31) if dob else None,
+            "postcode": self.postcode,
+            "sector": self.sector,
+            "outward": self.outward,
+            "gender": self.gender,
+            "sees_all": self.sees_all,
+            "team": self.team,
+        }
+
+    def weight_values(self) -> dict[str, list[float]]:
+        m = self.model
+        # Only the outward part typed: its levels mean "the district typed", weighed apart.
+        postcode_field = LinkField.POSTCODE if self.postcode else LinkField.DISTRICT
+        return {
+            "w_family": m.weights(LinkField.FAMILY),
+            "w_given": m.weights(LinkField.GIVEN),
+            "w_birth": m.weights(LinkField.BIRTH),
+            "w_postcode": m.weights(postcode_field),
+            "w_gender": m.weights(LinkField.GENDER),
+            "w_previous": m.weights(LinkField.PREVIOUS),
+        }
+
+
+def applicable(route: Route, values: Mapping[str, Any]) -> bool:
+    return all(values.get(name) not in (None, [], "") for name in route.needs)
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    score: float
+    weight: float
+    # Agreement level code per field (backend/linkage/fields.py), for explanation.
+    levels: Mapping[LinkField, int]
     child: ChildRecord
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """The best matches (at most the limit) and how many candidates scored within the
-    tie margin of the best one (0 when nothing matched)."""
+    """The best matches (at most the limit) and how many kept candidates weighed within
+    the tie margin of the best one (0 when nothing matched)."""
 
     matches: list[Match]
     near_best: int
 
 
-def _weights(params: SearchParameters) -> dict[str, float]:
-    given = WEIGHTS["given"] if params.given else 0.0
-    dob = WEIGHTS["dob"] if params.dob else 0.0
-    postcode = WEIGHTS["postcode"] if params.outward else 0.0
-    gender = WEIGHTS["gender"] if params.gender else 0.0
-    total = WEIGHTS["family"] + given + dob + postcode + gender
-    return {
-        "w_given": given,
-        "w_dob": dob,
-        "w_postcode": postcode,
-        "w_gender": gender,
-        "w_total": total,
-    }
+_SCORED = f"""
+compared AS (
+    SELECT c.*, {LEVELS_SQL}
+      FROM child c JOIN candidates USING (id)
+),
+weighed AS (
+    SELECT x.*, {WEIGHT_SQL} AS weight FROM compared x
+),
+kept AS (
+    SELECT w.*, max(w.weight) OVER () AS best FROM weighed w WHERE w.weight >= :possible
+),
+counted AS (
+    SELECT k.*, count(*) FILTER (WHERE k.weight >= k.best - :tie_margin) OVER () AS near_best
+      FROM kept k
+)
+SELECT r.near_best, r.id, r.contact_point_id, r.given_names, r.family_name, r.other_names,
+       r.date_of_birth, r.gender, r.town, r.postcode, r.status, r.shielded, r.weight,
+       r.family_level, r.given_level, r.birth_level, r.postcode_level, r.gender_level,
+       r.previous_level,
+       json_build_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,
+                         'team_name', o.team_name, 'team_phone', o.team_phone,
+                         'team_email', o.team_email) AS authority
+  FROM counted r JOIN organisation o ON o.id = r.responsible_authority_id
+ ORDER BY r.weight DESC, r.family_key, r.id
+ LIMIT :limit
+"""  # noqa: S608 - built from constant SQL texts
+
+_LEVEL_COLUMNS = (
+    (LinkField.FAMILY, "family_level"),
+    (LinkField.GIVEN, "given_level"),
+    (LinkField.BIRTH, "birth_level"),
+    (LinkField.POSTCODE, "postcode_level"),
+    (LinkField.GENDER, "gender_level"),
+    (LinkField.PREVIOUS, "previous_level"),
+)
 
 
 def _summary(row: Any) -> ChildRecord:
@@ -225,57 +215,75 @@ def _summary(row: Any) -> ChildRecord:
     )
 
 
-async def search_children(conn: AsyncConnection, params: SearchParameters) -> Found:
-    values = {
-        "family": params.family,
-        "family_phonetics": params.family_phonetics,
-        "given": params.given,
-        "given_variants": params.given_variants,
-        "given_phonetics": params.given_phonetics,
-        "dob": params.dob,
-        "dob_swapped": params.dob_swapped,
-        "dob_slips": params.dob_slips,
-        "dobs_near": [d for d in (params.dob, params.dob_swapped) if d],
-        "postcode": params.postcode,
-        "outward": params.outward,
-        "gender": params.gender,
-        "minimum": params.minimum,
-        "tie_margin": params.tie_margin,
-        "limit": params.limit,
-        **_weights(params),
-    }
-    routes = _routes(params)
+def search_statement(routes: Collection[Route]) -> str:
+    # Built only from the fixed route and comparison texts; every value is bound.
+    union = " UNION ".join(f"({bound(route_sql(route))})" for route in routes)
+    return bound(f"WITH candidates AS ({union}),{_SCORED}")
+
+
+async def search_children(
+    conn: AsyncConnection, params: SearchParameters, *, only: Collection[str] | None = None
+) -> Found:
+    """The best matches for `params`; `only` limits the candidate routes (tests, benches)."""
+    values = params.values()
+    routes = [
+        route
+        for route in ROUTES
+        if applicable(route, values) and (only is None or route.name in only)
+    ]
     if not routes:
         return Found(matches=[], near_best=0)
-    # Built only from the fixed route texts above; every value is a bound parameter.
-    statement = text("WITH candidates AS (" + " UNION ".join(routes) + ")," + _SCORED)
-    values["likeness"] = NAME_LIKENESS
-    values["family_words"] = params.family.split(" ")
-    rows = (await conn.execute(statement, values)).all()
+    statement = text(search_statement(routes))
+    bind = {
+        **values,
+        **params.weight_values(),
+        "possible": params.possible,
+        "tie_margin": params.tie_margin,
+        "limit": params.limit,
+    }
+    rows = (await conn.execute(statement, bind)).all()
     return Found(
-        matches=[Match(score=float(row.score), child=_summary(row)) for row in rows],
+        matches=[
+            Match(
+                weight=float(row.weight),
+                levels={f: int(getattr(row, column)) for f, column in _LEVEL_COLUMNS},
+                child=_summary(row),
+            )
+            for row in rows
+        ],
         near_best=int(rows[0].near_best) if rows else 0,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Preflight:
-    """What a search needs before its statement: the caller's recent searches (for the
-    rate limit) and the Double Metaphone codes of the names typed."""
+    """What a search needs before its statement, in one round trip: the caller's recent
+    searches (rate limit), the query-side keys computed by the same SQL functions as the
+    stored ones, the directory's size (the prior odds) and the newest trained model's id."""
 
     recent_searches: int
-    family_phonetics: list[str]
-    given_phonetics: list[str]
+    family_codes: list[str]
+    given_codes: list[str]
+    given_variants: list[str]
+    dob_swapped: date | None
+    dob_slips: list[date]
+    children: int
+    model_id: int | None
 
 
-# One round trip for both: the codes come from the same function as the index, so they
-# match the stored ones exactly, and they must reach the search statement as bound
-# values (computed inside it, generic plans ran Double Metaphone per row: bench/README.md).
+# plan_cache_mode: the statement's text is fixed per set of routes, so asyncpg prepares it
+# once; a generic plan would guess at the selectivity of every bound name and date, and
+# a custom plan is what each search needs (transaction-local, set in the same round trip).
 _PREFLIGHT = """
 SELECT (SELECT count(*) FROM audit_event
          WHERE {actor} = $1 AND action = 'CHILD_SEARCH' AND outcome = 'OK'
            AND occurred_at > now() - make_interval(secs => $2)) AS recent,
-       cp_phonetics($3) AS family_codes, cp_phonetics($4) AS given_codes
+       cp_phonetics($3) AS family_codes, cp_phonetics($4) AS given_codes,
+       cp_given_variants($4) AS given_variants,
+       cp_date_swapped($5) AS dob_swapped, cp_date_slips($5) AS dob_slips,
+       (SELECT reltuples::bigint FROM pg_class WHERE oid = 'child'::regclass) AS children,
+       (SELECT max(id) FROM linkage_model) AS model_id,
+       set_config('plan_cache_mode', 'force_custom_plan', true) AS plan_mode
 """
 _PREFLIGHT_BY_USER = _PREFLIGHT.format(actor="actor_user_id")
 _PREFLIGHT_BY_CLIENT = _PREFLIGHT.format(actor="actor_client_id")
@@ -289,26 +297,35 @@ async def preflight(
     seconds: int,
     family: str | None,
     given: str | None,
+    dob: date | None,
 ) -> Preflight:
     statement, actor = (
         (_PREFLIGHT_BY_USER, user_id) if user_id is not None else (_PREFLIGHT_BY_CLIENT, client_id)
     )
     pg = await driver(conn)
-    row = await pg.fetchrow(statement, actor, float(seconds), family or "", given or "")
+    row = await pg.fetchrow(statement, actor, float(seconds), family or "", given or "", dob)
     return Preflight(
         recent_searches=int(row["recent"]),
-        family_phonetics=list(row["family_codes"] or []),
-        given_phonetics=list(row["given_codes"] or []),
+        family_codes=list(row["family_codes"] or []),
+        given_codes=list(row["given_codes"] or []),
+        given_variants=list(row["given_variants"] or []),
+        dob_swapped=row["dob_swapped"],
+        dob_slips=list(row["dob_slips"] or []),
+        children=max(int(row["children"] or 0), 0),
+        model_id=row["model_id"],
     )
 
 
-async def phonetics(conn: AsyncConnection, *keys: str | None) -> list[list[str]]:
-    """Double Metaphone codes of each key, computed by the same function as the index."""
-    result = await conn.execute(
-        text(
-            "SELECT cp_phonetics(k) FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n)"
-            " ORDER BY n"
-        ),
-        {"keys": [k or "" for k in keys]},
+async def keys(
+    conn: AsyncConnection, *, family: str | None, given: str | None, dob: date | None
+) -> Preflight:
+    """The preflight's keys without a caller (benches and tests)."""
+    return await preflight(
+        conn,
+        user_id=uuid.UUID(int=0),
+        client_id=None,
+        seconds=0,
+        family=family,
+        given=given,
+        dob=dob,
     )
-    return [list(codes or []) for codes in result.scalars()]

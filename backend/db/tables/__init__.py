@@ -5,6 +5,7 @@ from backend.db.tables.caf import CafAssessment
 from backend.db.tables.children import Carer, Child
 from backend.db.tables.contact_requests import ContactRequest
 from backend.db.tables.involvements import Involvement, ServiceType
+from backend.db.tables.linkage import GivenNameVariant, LinkageModel, LinkageWeight
 from backend.db.tables.notifications import Notification
 from backend.db.tables.organisations import Organisation
 from backend.db.tables.provenance import Provenance, SourceRecord
@@ -19,7 +20,10 @@ __all__ = [
     "Carer",
     "Child",
     "ContactRequest",
+    "GivenNameVariant",
     "Involvement",
+    "LinkageModel",
+    "LinkageWeight",
     "Notification",
     "Organisation",
     "Provenance",

@@ -3,7 +3,17 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
@@ -49,6 +59,20 @@ class Child(SQLModel, table=True):
         Index("child_name_phonetics", "name_phonetics", postgresql_using="gin"),
         # Search narrows a family name by postcode district.
         Index("child_postcode_district_idx", text("split_part(postcode, ' ', 1)")),
+        # Linkage blocking routes that need no family name (backend/db/queries/linkage.py):
+        # a family name's sound or a given name with the year of birth, the full postcode
+        # with the date of birth, the postcode sector with the given name's sound.
+        Index("child_family_sound_birth_idx", "family_sound", "date_of_birth"),
+        Index("child_given_birth_idx", "given_key", "date_of_birth"),
+        Index("child_postcode_birth_idx", "postcode", "date_of_birth"),
+        Index("child_sector_given_sound_idx", text("left(postcode, -2)"), "given_sound"),
+        # The family-name route among shielded children (whereabouts-blind search).
+        Index(
+            "child_shielded_name_words_idx",
+            "name_words",
+            postgresql_using="gin",
+            postgresql_where=text("shielded"),
+        ),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
@@ -88,6 +112,15 @@ class Child(SQLModel, table=True):
     )
     name_phonetics: list[str] | None = Field(
         default=None, sa_column=Column(ARRAY(Text), nullable=False)
+    )
+    # Primary Double Metaphone code of the family name's first word and of the first given
+    # name (same trigger).
+    family_sound: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
+    given_sound: str | None = Field(default=None, sa_column=Column(Text, nullable=False))
+    # Has an active shielding episode: kept by the child_shielded_flag trigger on
+    # shielding, never written by the application.
+    shielded: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
     )
 
 

@@ -17,7 +17,7 @@ const SEARCH = graphql(`
       tooManyMatches
       message
       matches {
-        score
+        strength
         child {
           id
           contactPointId
@@ -110,6 +110,14 @@ function formMarkup(criteria: Criteria, problems: Problems): SafeHtml {
     <div id="results" aria-live="polite"></div>`
 }
 
+// What the directory's match weight means to a practitioner (docs/SEARCH.md): strong is
+// at least a 99 % chance that this is the child; possible, at least 1 % — check first.
+function strengthTag(strength: Match['strength']): SafeHtml {
+  return strength === 'STRONG'
+    ? html`<strong class="govuk-tag govuk-tag--green">Strong match</strong>`
+    : html`<strong class="govuk-tag govuk-tag--yellow">Possible match</strong>`
+}
+
 function row(match: Match): SafeHtml {
   const child = match.child
   const name = `${child.givenNames ?? ''} ${child.familyName ?? ''}`.trim()
@@ -124,7 +132,7 @@ function row(match: Match): SafeHtml {
       <td class="govuk-table__cell">${longDate(child.dateOfBirth)}</td>
       <td class="govuk-table__cell">${words(child.gender)}</td>
       <td class="govuk-table__cell">${area || child.responsibleAuthority?.name || ''}</td>
-      <td class="govuk-table__cell govuk-table__cell--numeric">${Math.round(match.score * 100)}%</td>
+      <td class="govuk-table__cell">${strengthTag(match.strength)}</td>
     </tr>`
 }
 
@@ -153,7 +161,7 @@ function resultsMarkup(outcome: Outcome): SafeHtml {
             <th scope="col" class="govuk-table__header">Date of birth</th>
             <th scope="col" class="govuk-table__header">Gender</th>
             <th scope="col" class="govuk-table__header">Area</th>
-            <th scope="col" class="govuk-table__header govuk-table__header--numeric">Match</th>
+            <th scope="col" class="govuk-table__header">Match</th>
           </tr>
         </thead>
         <tbody class="govuk-table__body">${matches.map(row)}</tbody>
