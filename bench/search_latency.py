@@ -1,7 +1,8 @@
 """Search latency: mixed, realistic searches over HTTP, then the bare search statement.
 
 Loads N demo children, makes the same kind of corrupted queries as search_quality.py
-(real children, the MIX of bench/search_queries.py), and sends them one after another
+(real children; `--model febrl`, the default, 1 to 3 fields changed: bench/corruption.py;
+`--model mix`, the MIX of bench/search_queries.py), and sends them one after another
 through the real HTTP endpoint as one signed-in practitioner (session check, rate-limit
 count, the phonetic codes, the search statement, the audit event). Prints p50/p95/p99,
 searches per second and server CPU per search, overall and per kind of query. Then, for
@@ -23,6 +24,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from corruption import CorruptQuery, corrupt_queries
 from search_queries import MIX, Query, demo_server, make_queries, percentile, sample_children
 from sqlalchemy import text
 
@@ -46,7 +48,16 @@ def _ms(values: list[float]) -> str:
     )
 
 
-def criteria_of(query: Query) -> Criteria:
+AnyQuery = Query | CorruptQuery
+
+
+def group_of(query: AnyQuery) -> str:
+    if isinstance(query, CorruptQuery):
+        return f"{query.fields_changed} field(s) changed"
+    return query.kind
+
+
+def criteria_of(query: AnyQuery) -> Criteria:
     """The criteria exactly as the GraphQL resolver parses them."""
     c = query.criteria
     return parse_criteria(
@@ -60,7 +71,7 @@ def criteria_of(query: Query) -> Criteria:
     )
 
 
-async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, list[float]]:
+async def time_sql(url: str, queries: list[AnyQuery], custom: int) -> dict[str, list[float]]:
     """Time search_children alone: in the steady state (PostgreSQL's plan cache settles
     on a generic plan after five executions of the prepared statement), and with the
     custom plans that the first five searches on every new connection get."""
@@ -76,7 +87,7 @@ async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, lis
                 await search_children(conn, params)
                 elapsed = time.perf_counter() - started
                 times["steady"].append(elapsed)
-                times[f"steady:{query.kind}"].append(elapsed)
+                times[f"steady:{group_of(query)}"].append(elapsed)
             plans = (
                 await conn.execute(
                     text(
@@ -103,6 +114,7 @@ async def time_sql(url: str, queries: list[Query], custom: int) -> dict[str, lis
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", choices=["febrl", "mix"], default="febrl")
     parser.add_argument("--children", type=int, default=100000)
     parser.add_argument("--searches", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=100, help="untimed searches first")
@@ -119,7 +131,11 @@ def main() -> None:
         if not args.reuse:
             print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
         children = sample_children(server.url, args.searches, args.seed)
-        queries = make_queries(children, args.searches, args.seed)
+        queries: list[AnyQuery] = (
+            list(corrupt_queries(children, args.searches, args.seed))
+            if args.model == "febrl"
+            else list(make_queries(children, args.searches, args.seed))
+        )
         cold = []
         for query in queries[: args.warmup]:
             t0 = time.perf_counter()
@@ -134,7 +150,7 @@ def main() -> None:
             body = server.search(query.criteria)
             elapsed = time.perf_counter() - t0
             latencies["all"].append(elapsed)
-            latencies[query.kind].append(elapsed)
+            latencies[group_of(query)].append(elapsed)
             if "errors" in body:
                 outcomes["errors"] += 1
             elif body["data"]["searchChildren"]["tooManyMatches"]:  # type: ignore[index]
@@ -165,7 +181,8 @@ def main() -> None:
     print(f"    (the prepared statements ran with {generic} generic and {custom} custom plans)")
     print(f"  custom plans, first {len(sql['custom']):>3} queries  {_ms(sql['custom'])}")
     print("\nper kind of query: HTTP p50 p95 (n) | statement, steady state, p50 p95 (n)")
-    for kind in MIX:
+    kinds = list(MIX) if args.model == "mix" else sorted(k for k in latencies if k != "all")
+    for kind in kinds:
         http = sorted(latencies.get(kind, []))
         execution = sorted(sql.get(f"steady:{kind}", []))
         if not http:

@@ -53,53 +53,56 @@ def _table(values: dict[LinkField, dict[str, tuple[float, float]]]) -> Table:
     )
 
 
-# Hand-set until `contactpoint linkage train` has run. m: the agreement levels seen
-# between FEBRL dataset 3's duplicates and their originals (EM on that dataset, rounded;
-# bench/README.md); u: what two different children of a national directory share.
+# Hand-set until `contactpoint linkage train` has run. m: how FEBRL dataset 3's 2,937
+# duplicates agree with their originals, level by level (`bench/febrl3.py --levels`,
+# rounded, a little mass kept on levels it never shows; FEBRL 3 is the only data these
+# are tuned on). u: what two different children share, measured on the 100,000-child
+# demo directory (`contactpoint linkage train`, which models national name frequencies;
+# bench/README.md).
 DEFAULT_PROBABILITIES: Table = _table(
     {
         LinkField.FAMILY: {
-            "EXACT": (0.85, 0.002),
-            "PART": (0.02, 0.0005),
-            "ONE_EDIT": (0.04, 0.001),
-            "PHONETIC": (0.02, 0.01),
+            "EXACT": (0.67, 0.004),
+            "PART": (0.01, 0.001),
+            "ONE_EDIT": (0.13, 0.001),
+            "PHONETIC": (0.035, 0.002),
             # Typed as the family name, found among the child's other names: swapped
-            # names, a previous name. Rare between strangers (most such words are given
-            # names).
-            "OTHER_NAME": (0.02, 0.0002),
-            "TWO_EDITS": (0.02, 0.004),
-            "TRIGRAM": (0.01, 0.01),
-            "DIFFERENT": (0.03, 0.97),
+            # names, a previous name.
+            "OTHER_NAME": (0.055, 0.0005),
+            "TWO_EDITS": (0.02, 0.0025),
+            "TRIGRAM": (0.01, 0.001),
+            "DIFFERENT": (0.07, 0.988),
         },
         LinkField.GIVEN: {
-            "EXACT": (0.82, 0.01),
-            "NICKNAME": (0.04, 0.003),
-            "ONE_EDIT": (0.04, 0.003),
-            "PHONETIC": (0.02, 0.01),
-            "OTHER_NAME": (0.02, 0.001),
-            "TWO_EDITS": (0.02, 0.005),
-            "TRIGRAM": (0.01, 0.01),
-            "DIFFERENT": (0.03, 0.95),
+            "EXACT": (0.68, 0.004),
+            # FEBRL 3 has few nicknames; practitioners type them more often.
+            "NICKNAME": (0.02, 0.0013),
+            "ONE_EDIT": (0.11, 0.0005),
+            "PHONETIC": (0.02, 0.002),
+            "OTHER_NAME": (0.055, 0.0014),
+            "TWO_EDITS": (0.01, 0.0025),
+            "TRIGRAM": (0.01, 0.0005),
+            "DIFFERENT": (0.095, 0.988),
         },
         LinkField.BIRTH: {
-            "EXACT": (0.90, 0.000145),
-            "DAY_MONTH_SWAPPED": (0.02, 0.0001),
-            "SLIP": (0.04, 0.006),
-            "SAME_MONTH": (0.01, 0.005),
-            "SAME_YEAR": (0.01, 0.05),
-            "DIFFERENT": (0.02, 0.94),
+            "EXACT": (0.93, 0.00015),
+            "DAY_MONTH_SWAPPED": (0.01, 0.0001),
+            "SLIP": (0.02, 0.004),
+            "SAME_MONTH": (0.005, 0.0025),
+            "SAME_YEAR": (0.005, 0.047),
+            "DIFFERENT": (0.03, 0.946),
         },
         LinkField.POSTCODE: {
-            "EXACT": (0.80, 0.00001),
-            "SECTOR": (0.05, 0.0001),
-            "DISTRICT": (0.05, 0.003),
-            "AREA": (0.03, 0.02),
-            "DIFFERENT": (0.07, 0.977),
+            "EXACT": (0.82, 0.00001),
+            "SECTOR": (0.04, 0.0002),
+            "DISTRICT": (0.085, 0.002),
+            "AREA": (0.03, 0.013),
+            "DIFFERENT": (0.025, 0.985),
         },
         LinkField.DISTRICT: {
-            "DISTRICT": (0.90, 0.003),
-            "AREA": (0.04, 0.02),
-            "DIFFERENT": (0.06, 0.977),
+            "DISTRICT": (0.945, 0.0022),
+            "AREA": (0.03, 0.013),
+            "DIFFERENT": (0.025, 0.985),
         },
         LinkField.GENDER: {"SAME": (0.98, 0.5), "DIFFERENT": (0.02, 0.5)},
         LinkField.PREVIOUS: {"AMONG_NAMES": (0.9, 0.002), "NOT_AMONG_NAMES": (0.1, 0.998)},

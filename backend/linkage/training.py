@@ -19,6 +19,7 @@ from backend.db.queries.linkage_models import TrainingRun, store_model
 from backend.db.queries.linkage_training import (
     active_children,
     blocked_pair_patterns,
+    exact_agreement_shares,
     random_pair_patterns,
 )
 from backend.linkage.em import Pattern, estimate_m
@@ -42,22 +43,49 @@ def plausible(m: list[list[float]]) -> bool:
     return True
 
 
+# A rare level seen in a few random pairs, or in none, is estimated as if this many more
+# pairs had shown the hand-set shares (additive smoothing): no weight from a lucky count.
+PRIOR_PAIRS = 2_000
+_EXACT_FIELD = {LinkField.FAMILY: "family", LinkField.GIVEN: "given", LinkField.BIRTH: "birth",
+                LinkField.POSTCODE: "postcode"}  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class TrainingSettings:
-    random_pairs: int = 50_000
-    blocked_children: int = 5_000
+    random_pairs: int = 20_000
+    blocked_children: int = 2_000
     per_key: int = 10
 
 
-def level_shares(patterns: Mapping[Pattern, int]) -> list[list[float]]:
-    """Per pattern field, the share of each level among pairs where it is not missing."""
+def level_shares(
+    patterns: Mapping[Pattern, int], exact: Mapping[str, float] | None = None
+) -> list[list[float]]:
+    """u per pattern field: the share of each level among random pairs where it is not
+    missing, smoothed towards the defaults; the exact level from value frequencies."""
     shares = []
     for f, field in enumerate(PATTERN_FIELDS):
         counts = [0] * len(LEVELS[field])
         for pattern, count in patterns.items():
             counts[pattern[f]] += count
         seen = sum(counts[1:])
-        shares.append([0.0] + [max(c / seen, FLOOR) if seen else FLOOR for c in counts[1:]])
+        prior = _default_levels(field, "u")
+        levels = [0.0] + [
+            max((c + PRIOR_PAIRS * prior[code + 1]) / (seen + PRIOR_PAIRS), FLOOR)
+            for code, c in enumerate(counts[1:])
+        ]
+        name = _EXACT_FIELD.get(field)
+        if exact and name is not None and name in exact:
+            exact_code = LEVELS[field].index("EXACT")
+            rest = sum(levels[1:]) - levels[exact_code]
+            share = max(exact[name], FLOOR)
+            levels = [
+                0.0,
+                *(
+                    share if code == exact_code else v * (1 - share) / rest
+                    for code, v in enumerate(levels[1:], start=1)
+                ),
+            ]
+        shares.append(levels)
     return shares
 
 
@@ -96,7 +124,7 @@ def table_from(
 async def train(conn: AsyncConnection, settings: TrainingSettings = TrainingSettings()) -> Model:
     children = await active_children(conn)
     random_patterns = await random_pair_patterns(conn, min(settings.random_pairs, children // 2))
-    u = level_shares(random_patterns)
+    u = level_shares(random_patterns, await exact_agreement_shares(conn))
     blocked = await blocked_pair_patterns(conn, settings.blocked_children, settings.per_key)
     m_start = [_default_levels(field, "m") for field in PATTERN_FIELDS]
     result = estimate_m(blocked, u, m_start, share_start=0.01)

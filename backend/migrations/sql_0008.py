@@ -59,23 +59,41 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION cp_date_swapped(date) IS 'The date with day and month swapped, if valid.';
 
-CREATE FUNCTION cp_date_slips(d date) RETURNS date[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{}') FROM (
-    SELECT cp_digits_date(overlay(s PLACING g::text FROM p FOR 1)) AS x
-      FROM (SELECT to_char(d, 'YYYYMMDD') AS s) t, generate_series(1, 8) p,
-           generate_series(0, 9) g
-    UNION ALL
-    SELECT cp_digits_date(overlay(s PLACING substr(s, p + 1, 1) || substr(s, p, 1) FROM p FOR 2))
-      FROM (SELECT to_char(d, 'YYYYMMDD') AS s) t, generate_series(1, 7) p
-    UNION ALL
-    SELECT cp_digits_date(to_char(d + n * interval '1 year', 'YYYYMMDD'))
-      FROM generate_series(-1, 1, 2) n
-      WHERE extract(month FROM d) <> 2 OR extract(day FROM d) <> 29
-  ) slips
-  WHERE d IS NOT NULL AND x IS NOT NULL AND x <> d AND x IS DISTINCT FROM cp_date_swapped(d)
-    AND x > DATE '1990-01-01' AND x < d + interval '30 years'
-$$;
+-- plpgsql: the same set as a single SQL expression took 3 ms a date (measured); this
+-- loop takes a fraction of that, and search and training call it per date.
+CREATE OR REPLACE FUNCTION cp_date_slips(d date) RETURNS date[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  s text; t text; x date; found date[] := '{}'; p int; g int;
+  swapped date := cp_date_swapped(d);
+BEGIN
+  IF d IS NULL THEN RETURN found; END IF;
+  s := to_char(d, 'YYYYMMDD');
+  FOR p IN 1..8 LOOP
+    FOR g IN 0..9 LOOP
+      t := overlay(s PLACING g::text FROM p FOR 1);
+      IF t <> s THEN
+        x := cp_digits_date(t);
+        IF x IS NOT NULL THEN found := found || x; END IF;
+      END IF;
+    END LOOP;
+  END LOOP;
+  FOR p IN 1..7 LOOP
+    t := overlay(s PLACING substr(s, p + 1, 1) || substr(s, p, 1) FROM p FOR 2);
+    IF t <> s THEN
+      x := cp_digits_date(t);
+      IF x IS NOT NULL THEN found := found || x; END IF;
+    END IF;
+  END LOOP;
+  IF NOT (extract(month FROM d) = 2 AND extract(day FROM d) = 29) THEN
+    found := found || (d + interval '1 year')::date || (d - interval '1 year')::date;
+  END IF;
+  RETURN ARRAY(
+    SELECT DISTINCT v FROM unnest(found) v
+     WHERE v <> d AND v IS DISTINCT FROM swapped
+       AND v > DATE '1990-01-01' AND v < d + interval '30 years'
+     ORDER BY v);
+END $$;
 COMMENT ON FUNCTION cp_date_slips(date) IS
   'Typing slips of a date: one digit changed, two adjacent digits swapped, a year out.';
 """

@@ -267,3 +267,28 @@ async def test_api_clients_rotate_refuses_a_revoked_client(
     rotated = run("api-clients", "rotate", "--id", client_id, database_url=database_url)
     assert rotated.returncode == 2
     assert "revoked" in rotated.stderr
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_linkage_train_stores_a_dated_model_and_prints_its_weights(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        authority = await factories.authority(conn)
+        for n, (given, family) in enumerate([("Amelia", "Smith"), ("Oliver", "Jones"),
+                                             ("Isla", "Brown"), ("Noah", "Taylor")]):  # fmt: skip
+            await factories.child(conn, authority, given_names=given, family_name=family,
+                                  postcode=f"LS{n + 1} 1AA")  # fmt: skip
+    result = run(
+        "linkage", "train", "--random-pairs", "2", "--blocked-children", "4",
+        database_url=database_url,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("linkage model ")
+    assert "BIRTH     EXACT" in result.stdout
+    async with engine.connect() as conn:
+        stored = (
+            await conn.execute(text("SELECT count(*), min(trained_at) FROM linkage_model"))
+        ).one()
+    assert stored[0] == 1
+    assert stored[1] is not None

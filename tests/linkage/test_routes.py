@@ -19,6 +19,8 @@ ROUTE_SEARCHES: dict[str, dict[str, str]] = {
     "names": {"family_name": "Smith", "given_name": "Bob"},
     "name_sounds": {"family_name": "Smyth", "given_name": "Robbert"},
     "family_typo": {"family_name": "Smithe", "given_name": "Robert"},
+    "given_typo": {"family_name": "Smith", "given_name": "Rbert"},
+    "family_ending": {"family_name": "Amith", "given_name": "Robert"},
     "family_year": {"family_name": "Smyth", "date_of_birth": "2014-03-09"},
     "given_year": {"family_name": "Jones", "given_name": "Robert", "date_of_birth": "2014-03-09"},
     "birth": {

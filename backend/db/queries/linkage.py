@@ -61,6 +61,21 @@ ROUTES: tuple[Route, ...] = (
         "c.family_prefix = left(q.family, 2) AND c.given_key = ANY(q.given_variants)"
         " AND similarity(c.family_key, q.family) >= 0.3",
     ),
+    # The family name exactly and the given name's first letter: a given name mistyped
+    # after its first letter (Fatlma for Fatima), with no date of birth to go on.
+    Route(
+        "given_typo",
+        frozenset({"family", "given"}),
+        "c.family_key = q.family AND left(c.given_key, 1) = left(q.given, 1)",
+    ),
+    # The given name and the family name's last three letters: a family name mistyped at
+    # its start (Eook, Lfetcher, Mith), with no date of birth to go on.
+    Route(
+        "family_ending",
+        frozenset({"family", "given"}),
+        "c.given_key = ANY(q.given_variants) AND right(c.family_key, 3) = right(q.family, 3)"
+        " AND levenshtein_less_equal(c.family_key, q.family, 2) <= 2",
+    ),
     # The family name's sound and the year of birth: no given name needed.
     Route(
         "family_year",

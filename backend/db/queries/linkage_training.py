@@ -77,3 +77,30 @@ async def active_children(conn: AsyncConnection) -> int:
         (await conn.execute(text("SELECT count(*) FROM child WHERE status = 'ACTIVE'"))).scalar()
         or 0
     )
+
+
+# How often two children picked at random share the exact value: the sum of each value's
+# squared share. Random pairs are too few to see agreements this rare (a postcode is
+# shared by about one pair in a hundred thousand).
+_EXACT_SHARES = """
+SELECT (SELECT sum(n * n) FROM (SELECT count(*)::float8 AS n FROM child
+          WHERE status = 'ACTIVE' AND family_key <> '' GROUP BY family_key) t) AS family,
+       (SELECT sum(n * n) FROM (SELECT count(*)::float8 AS n FROM child
+          WHERE status = 'ACTIVE' AND given_key <> '' GROUP BY given_key) t) AS given,
+       (SELECT sum(n * n) FROM (SELECT count(*)::float8 AS n FROM child
+          WHERE status = 'ACTIVE' GROUP BY date_of_birth) t) AS birth,
+       (SELECT sum(n * n) FROM (SELECT count(*)::float8 AS n FROM child
+          WHERE status = 'ACTIVE' AND postcode IS NOT NULL GROUP BY postcode) t) AS postcode,
+       (SELECT count(*)::float8 FROM child WHERE status = 'ACTIVE') AS children
+"""
+
+
+async def exact_agreement_shares(conn: AsyncConnection) -> dict[str, float]:
+    row = (await conn.execute(text(_EXACT_SHARES))).one()
+    n = row.children or 0.0
+    if n < 2:
+        return {}
+    return {
+        name: float(getattr(row, name) or 0.0) / (n * n)
+        for name in ("family", "given", "birth", "postcode")
+    }
