@@ -40,6 +40,8 @@ LOCATION_VISIBLE = (
     "(NOT c.shielded OR q.sees_all OR c.responsible_authority_id IS NOT DISTINCT FROM q.team)"
 )
 
+_NEAREST_BIRTH = "abs(c.date_of_birth - q.dob), c.id"
+
 ROUTES: tuple[Route, ...] = (
     # Every word of the family name and the given name or a variant among the child's
     # names: exact, nickname, swapped, double-barrelled, middle and previous names.
@@ -66,7 +68,8 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "given_typo",
         frozenset({"family", "given"}),
-        "c.family_key = q.family AND left(c.given_key, 1) = left(q.given, 1)",
+        "c.family_key = q.family AND left(c.given_key, 1) = left(q.given, 1)"
+        " AND levenshtein_less_equal(c.given_key, q.given, 2) <= 2",
     ),
     # The given name and the family name's last three letters: a family name mistyped at
     # its start (Eook, Lfetcher, Mith), with no date of birth to go on.
@@ -82,6 +85,10 @@ ROUTES: tuple[Route, ...] = (
         frozenset({"family_codes", "dob"}),
         "c.family_sound = ANY(q.family_codes)"
         " AND c.date_of_birth BETWEEN q.year_start AND q.year_end",
+        # The nearest in date first: a common name has thousands a year at 1M children,
+        # and a date slipped by one digit is mostly days or months away.
+        cap=100,
+        order=_NEAREST_BIRTH,
     ),
     # The given name or a variant and the year of birth: no family name needed.
     Route(
@@ -89,6 +96,10 @@ ROUTES: tuple[Route, ...] = (
         frozenset({"given", "dob"}),
         "c.given_key = ANY(q.given_variants)"
         " AND c.date_of_birth BETWEEN q.year_start AND q.year_end",
+        # The nearest in date first: a common name has thousands a year at 1M children,
+        # and a date slipped by one digit is mostly days or months away.
+        cap=100,
+        order=_NEAREST_BIRTH,
     ),
     # Everyone born that day (about 150 a day at a million children).
     Route("birth", frozenset({"dob"}), "c.date_of_birth = q.dob", cap=1000),
@@ -120,13 +131,12 @@ ROUTES: tuple[Route, ...] = (
         "left(c.postcode, -2) = q.sector AND c.given_sound = ANY(q.given_codes)",
         location=True,
     ),
-    # The postcode district with the family name's start or sound, or the given name.
+    # The postcode district with the family name's first two letters (one composite
+    # index: filtering a whole district's rows on other alike-ness cost 7 ms at 1M).
     Route(
         "district",
         frozenset({"outward", "family"}),
-        "split_part(c.postcode, ' ', 1) = q.outward"
-        " AND (c.family_prefix = left(q.family, 2) OR c.name_phonetics && q.family_codes"
-        " OR c.given_key = ANY(q.given_variants))",
+        "split_part(c.postcode, ' ', 1) = q.outward AND c.family_prefix = left(q.family, 2)",
         location=True,
     ),
     # The family name alone, among the children whose whereabouts the caller may not see,

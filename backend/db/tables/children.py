@@ -66,6 +66,11 @@ class Child(SQLModel, table=True):
         Index("child_given_birth_idx", "given_key", "date_of_birth"),
         Index("child_postcode_birth_idx", "postcode", "date_of_birth"),
         Index("child_sector_given_sound_idx", text("left(postcode, -2)"), "given_sound"),
+        Index(
+            "child_district_family_prefix_idx",
+            text("split_part(postcode, ' ', 1)"),
+            "family_prefix",
+        ),
         # A given name mistyped after its first letter; a family name mistyped at its start.
         Index("child_family_given_initial_idx", "family_key", text("left(given_key, 1)")),
         Index("child_given_family_ending_idx", "given_key", text("right(family_key, 3)")),

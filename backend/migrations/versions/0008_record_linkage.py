@@ -63,6 +63,7 @@ def upgrade() -> None:
     op.create_index('child_given_birth_idx', 'child', ['given_key', 'date_of_birth'], unique=False)
     op.create_index('child_postcode_birth_idx', 'child', ['postcode', 'date_of_birth'], unique=False)
     op.create_index('child_sector_given_sound_idx', 'child', [sa.text('left(postcode, -2)'), 'given_sound'], unique=False)
+    op.create_index('child_district_family_prefix_idx', 'child', [sa.text("split_part(postcode, ' ', 1)"), 'family_prefix'], unique=False)
     op.create_index('child_family_given_initial_idx', 'child', ['family_key', sa.text('left(given_key, 1)')], unique=False)
     op.create_index('child_given_family_ending_idx', 'child', ['given_key', sa.text('right(family_key, 3)')], unique=False)
     op.create_index('child_shielded_name_words_idx', 'child', ['name_words'], unique=False, postgresql_using='gin', postgresql_where=sa.text('shielded'))
@@ -71,6 +72,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('child_given_family_ending_idx', table_name='child')
+    op.drop_index('child_district_family_prefix_idx', table_name='child')
     op.drop_index('child_family_given_initial_idx', table_name='child')
     op.drop_index('child_shielded_name_words_idx', table_name='child', postgresql_using='gin', postgresql_where=sa.text('shielded'))
     op.drop_index('child_sector_given_sound_idx', table_name='child')
