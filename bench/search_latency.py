@@ -162,9 +162,10 @@ def main() -> None:
         sql = asyncio.run(time_sql(server.url, queries[: args.sql_sample], args.custom_sample))
 
     n = len(queries)
+    where = f"database {args.reuse.split(':')[0]}" if args.reuse else f"{args.children:,} children"
     print(
-        f"search over HTTP, one client, sequential, {n:,} mixed searches, {args.children:,}"
-        f" children (after {args.warmup} untimed)"
+        f"search over HTTP, one client, sequential, {n:,} mixed searches, {where}"
+        f" (after {args.warmup} untimed)"
     )
     print(f"  latency {_ms(latencies['all'])}")
     print(
