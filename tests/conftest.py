@@ -24,10 +24,18 @@ from sqlalchemy.pool import NullPool
 from backend.db import embedded, migrate
 from backend.db.engine import create_engine
 from backend.db.urls import render, to_async_url
+from backend.migrations import sql_0009
 from backend.paths import PROJECT_ROOT
 from backend.settings import Settings
 
-KEPT_TABLES = {"service_type", "alembic_version", "audit_chain_head", "given_name_variant"}
+KEPT_TABLES = {
+    "service_type",
+    "alembic_version",
+    "audit_chain_head",
+    "given_name_variant",
+    "feed_source",
+    "feed_source_field",
+}
 
 
 def _server_url(database: str) -> str:
@@ -105,6 +113,11 @@ async def empty_tables(owner_engine: AsyncEngine) -> AsyncIterator[None]:
         # which skips triggers, can reset it between tests.
         await conn.execute(text("SET LOCAL session_replication_role = replica"))
         await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        # The registered sources go back to the five the migration registers.
+        await conn.execute(text("DELETE FROM feed_source_field"))
+        await conn.execute(text("DELETE FROM feed_source"))
+        for statement in sql_0009.SOURCES.split(";")[:-1]:
+            await conn.execute(text(statement))
         await conn.execute(
             text(
                 "UPDATE audit_chain_head"

@@ -315,3 +315,118 @@ def retention_run(args: argparse.Namespace) -> int:
         return 0
 
     return on_database(run)
+
+
+def _field_precedences(pairs: list[str] | None) -> dict[str, int]:
+    from backend.db.tables.vocabulary import FEED_FIELDS
+
+    fields: dict[str, int] = {}
+    for pair in pairs or []:
+        name, _, rank = pair.partition("=")
+        if name not in FEED_FIELDS or not rank.isdigit() or not 1 <= int(rank) <= 1000:
+            raise SetupError(
+                f"--field {pair!r}: expected FIELD=N with N from 1 to 1000 and FIELD one of"
+                f" {', '.join(FEED_FIELDS)}"
+            )
+        fields[name] = int(rank)
+    return fields
+
+
+def sources_add(args: argparse.Namespace) -> int:
+    import re
+
+    from backend.db.driver import driver
+    from backend.db.queries import feed_runs
+
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]{1,31}", args.code):
+        raise SetupError("--code must be 2 to 32 capital letters, digits or _, like NHS_PDS")
+    if not 1 <= args.precedence <= 1000:
+        raise SetupError("--precedence must be from 1 (wins over every other source) to 1000")
+    fields = _field_precedences(args.field)
+
+    async def run(url: str) -> int:
+        async with app_engine(url) as engine, engine.connect() as conn:
+            pg = await driver(conn)
+            if await feed_runs.source_exists(pg, args.code):
+                raise SetupError(f"source {args.code} is already registered")
+            await feed_runs.add_source(pg, args.code, args.name, args.precedence, fields)
+        print(f"source {args.code} registered with precedence {args.precedence}")
+        return 0
+
+    return on_database(run)
+
+
+def sources_list(args: argparse.Namespace) -> int:
+    from backend.db.driver import driver
+    from backend.db.queries import feed_runs
+
+    async def run(url: str) -> int:
+        async with app_engine(url) as engine, engine.connect() as conn:
+            rows = await feed_runs.sources(await driver(conn))
+        for code, name, precedence, fields in rows:
+            own = ", ".join(f"{f} {n}" for f, n in sorted(fields.items()))
+            print(f"{code:<20} {precedence:>4}  {name}" + (f"  ({own})" if own else ""))
+        return 0
+
+    return on_database(run)
+
+
+class _ImportProgress:
+    """A bar with rate and time left on a terminal; a plain line per batch otherwise."""
+
+    def __init__(self, terminal: bool) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.terminal = terminal
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = max(self.clock() - self.started, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate > 0 else 0.0
+        figures = f"{done:,}/{total:,} records, {rate:,.0f}/s, about {left:,.0f} s left"
+        if self.terminal:
+            width = 30
+            filled = int(width * done / total) if total else width
+            end = "\n" if done >= total else ""
+            bar = f"[{'#' * filled}{'.' * (width - filled)}]"
+            print(f"\rloading {bar} {figures}   ", end=end, file=sys.stderr, flush=True)
+        else:
+            print(f"loading: {figures}", file=sys.stderr, flush=True)
+
+
+def import_feed(args: argparse.Namespace) -> int:
+    from backend.services.imports import FileProblems, ImportRequest, import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise SetupError(f"{args.file}: no such file")
+    fmt = args.format or ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "csv")
+    request = ImportRequest(
+        source=args.source,
+        path=path,
+        fmt=fmt,
+        dry_run=args.dry_run,
+        skip_invalid=args.skip_invalid,
+        rejects_path=Path(args.rejects) if args.rejects else None,
+    )
+
+    async def run(url: str) -> int:
+        progress = _ImportProgress(sys.stderr.isatty())
+        async with app_engine(url) as engine:
+            try:
+                summary = await import_file(engine, request, progress=progress)
+            except FileProblems as refused:
+                for problem in refused.problems:
+                    print(problem, file=sys.stderr)
+                raise
+        if summary.resumed_from_line:
+            print(f"resumed load {summary.run_id} after line {summary.resumed_from_line}")
+        if summary.rejects_path is not None:
+            print(f"rejected records and their reasons written to {summary.rejects_path}")
+        prefix = "dry run, nothing written: " if args.dry_run else ""
+        print(prefix + summary.line())
+        return 0
+
+    return on_database(run)

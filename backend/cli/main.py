@@ -146,6 +146,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.set_defaults(run=commands.linkage_train)
 
+    sources = sub.add_parser("sources", help="the source systems feeds come from").add_subparsers(
+        dest="sources_command", required=True, metavar="ACTION", parser_class=OneLineParser
+    )
+    add_source = sources.add_parser(
+        "add", help="register a source; on each field the lower precedence number wins"
+    )
+    add_source.add_argument("--code", required=True, help="e.g. NHS_PDS")
+    add_source.add_argument("--name", required=True, help="what the source system is")
+    add_source.add_argument(
+        "--precedence", type=int, required=True, help="1 (wins over all) to 1000, every field"
+    )
+    add_source.add_argument(
+        "--field",
+        action="append",
+        metavar="FIELD=N",
+        help="a precedence of its own on one field (e.g. nhs_number=1); repeat",
+    )
+    add_source.set_defaults(run=commands.sources_add)
+    sources.add_parser("list", help="registered sources and their precedence").set_defaults(
+        run=commands.sources_list
+    )
+
+    feed = sub.add_parser(
+        "import", help="load a source's extract (docs/FEEDS.md): match, update, review, add"
+    )
+    feed.add_argument("--source", required=True, help="a registered source's code")
+    feed.add_argument("file", metavar="FILE")
+    feed.add_argument(
+        "--format", choices=["csv", "jsonl"], help="default: jsonl for .jsonl files, else csv"
+    )
+    feed.add_argument("--dry-run", action="store_true", help="match and count, then write nothing")
+    feed.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="load the valid records and write the others, with why, to a rejects file",
+    )
+    feed.add_argument("--rejects", metavar="FILE", help="where --skip-invalid writes rejects")
+    feed.set_defaults(run=commands.import_feed, commits_in_batches=True)
+
     retention = sub.add_parser("retention", help="archive and purge records").add_subparsers(
         dest="retention_command", required=True, metavar="ACTION", parser_class=OneLineParser
     )

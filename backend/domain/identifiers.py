@@ -73,3 +73,22 @@ def outward_code(text: str) -> str | None:
         return full.split(" ")[0]
     compact = re.sub(r"\s+", "", text).upper()
     return compact if _OUTWARD.match(compact) else None
+
+
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # DfE's check letters: no I, O or S
+_UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+
+
+def upn_valid(text: str) -> bool:
+    """A unique pupil number: a DfE check letter, then 11 digits and a digit or letter
+    (a temporary UPN ends in a letter). The check letter is the sum of each later
+    character's value times its position (2 to 13), modulo 23."""
+    if not _UPN.match(text):
+        return False
+    last = text[12]
+    if last.isalpha() and last not in _UPN_LETTERS:
+        return False
+    values = [int(c) for c in text[1:12]]
+    values.append(int(last) if last.isdigit() else _UPN_LETTERS.index(last))
+    total = sum(value * weight for value, weight in zip(values, range(2, 14), strict=True))
+    return text[0] == _UPN_LETTERS[total % 23]

@@ -292,3 +292,65 @@ async def test_linkage_train_stores_a_dated_model_and_prints_its_weights(
         ).one()
     assert stored[0] == 1
     assert stored[1] is not None
+
+
+FEED_HEADER = (
+    "source_record_id,nhs_number,upn,given_names,family_name,previous_family_name,"
+    "date_of_birth,gender,address_line_1,address_line_2,town,postcode,responsible_authority\n"
+)
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_import_prints_the_outcome_counts_and_exits_0(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn)
+    feed = tmp_path / "census.csv"
+    feed.write_text(
+        FEED_HEADER + "SC-1,,,Amelia,Smith,,2015-03-14,F,12 Park Road,,Leeds,LS1 4AP,E08000035\n"
+    )
+    result = run("import", "--source", "SCHOOL_CENSUS", str(feed), database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "imported 1 records: 0 exact matches, 0 probable matches, 0 for review,"
+        " 1 new children, 0 unchanged, 0 rejected"
+    )
+    assert "loading: 1/1 records" in result.stderr
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_import_of_a_bad_file_lists_the_problems_and_exits_2(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    async with engine.begin() as conn:
+        await factories.authority(conn)
+    feed = tmp_path / "census.csv"
+    feed.write_text(FEED_HEADER + "SC-1,123,,Amelia,Smith,,2015-02-30,F,,,,,E08000035\n")
+    result = run("import", "--source", "SCHOOL_CENSUS", str(feed), database_url=database_url)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "line 2, column nhs_number: is not a valid NHS number (10 digits, modulus 11 check)",
+        "line 2, column date_of_birth: '2015-02-30' is not a date (YYYY-MM-DD)",
+        "contactpoint: the file was refused, nothing was written",
+    ]
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_sources_add_registers_a_source_with_its_own_field_precedence(
+    database_url: str, owner_engine: AsyncEngine
+) -> None:
+    result = run(
+        "sources", "add", "--code", "NHS_PDS", "--name", "NHS PDS", "--precedence", "5",
+        "--field", "nhs_number=1", database_url=database_url,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    again = run(
+        "sources", "add", "--code", "NHS_PDS", "--name", "x", "--precedence", "5",
+        database_url=database_url,
+    )  # fmt: skip
+    assert again.returncode == 2
+    assert "already registered" in again.stderr
+    async with owner_engine.connect() as conn:
+        rank = await conn.execute(text("SELECT cp_feed_rank('NHS_PDS', 'nhs_number')"))
+        assert rank.scalar_one() == 1

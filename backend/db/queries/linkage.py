@@ -159,10 +159,34 @@ ROUTES: tuple[Route, ...] = (
 
 ROUTE_NAMES = tuple(route.name for route in ROUTES)
 
+# The columns of q that are arrays; the others are text or dates.
+ARRAY_COLUMNS = frozenset(
+    {"family_words", "family_codes", "given_variants", "given_codes", "previous_words",
+     "dob_slips", "dob_near"}
+)  # fmt: skip
+DATE_COLUMNS = frozenset({"dob", "dob_swapped", "year_start", "year_end"})
 
-def route_sql(route: Route) -> str:
-    """The route as a subquery over `child c` for the row `q` in scope."""
+
+def needs_sql(route: Route) -> str:
+    """SQL true when q holds every value the route needs."""
+    tests = []
+    for name in sorted(route.needs):
+        if name in ARRAY_COLUMNS:
+            tests.append(f"cardinality(q.{name}) > 0")
+        elif name in DATE_COLUMNS:
+            tests.append(f"q.{name} IS NOT NULL")
+        else:
+            tests.append(f"q.{name} <> ''")
+    return "(" + " AND ".join(tests) + ")"
+
+
+def route_sql(route: Route, *, guarded: bool = False) -> str:
+    """The route as a subquery over `child c` for the row `q` in scope. `guarded` adds
+    the route's own test that q holds what it needs (for a set of rows, where some lack
+    a value: an empty array would match every child)."""
     conditions = f"c.status = 'ACTIVE' AND {route.condition}"
+    if guarded:
+        conditions = f"{needs_sql(route)} AND {conditions}"
     if route.location:
         conditions += f" AND {LOCATION_VISIBLE}"
     order = f" ORDER BY {route.order}" if route.order else ""

@@ -4,6 +4,7 @@ from backend.db.tables.audit import AuditChainHead, AuditEvent
 from backend.db.tables.caf import CafAssessment
 from backend.db.tables.children import Carer, Child
 from backend.db.tables.contact_requests import ContactRequest
+from backend.db.tables.feeds import FeedSource, FeedSourceField, ImportRun, MatchReview
 from backend.db.tables.involvements import Involvement, ServiceType
 from backend.db.tables.linkage import GivenNameVariant, LinkageModel, LinkageWeight
 from backend.db.tables.notifications import Notification
@@ -20,10 +21,14 @@ __all__ = [
     "Carer",
     "Child",
     "ContactRequest",
+    "FeedSource",
+    "FeedSourceField",
     "GivenNameVariant",
+    "ImportRun",
     "Involvement",
     "LinkageModel",
     "LinkageWeight",
+    "MatchReview",
     "Notification",
     "Organisation",
     "Provenance",

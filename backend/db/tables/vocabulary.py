@@ -54,3 +54,21 @@ SERVICE_TYPES: tuple[tuple[str, str, bool], ...] = (
     ("SEXUAL_HEALTH", "Sexual health", True),
     ("SUBSTANCE_MISUSE", "Substance misuse", True),
 )
+
+# Data feeds (SPEC section 7). The fields a source can be given its own precedence on:
+# "address" is address lines, town and postcode together, so they never mix sources.
+FEED_FIELDS = (
+    "given_names",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "gender",
+    "address",
+    "nhs_number",
+    "upn",
+    "responsible_authority",
+    "carers",
+)
+FEED_FORMATS = ("CSV", "JSONL")
+IMPORT_RUN_STATUSES = ("RUNNING", "COMPLETED")
+MATCH_REVIEW_STATUSES = ("PENDING", "SAME_CHILD", "DIFFERENT_CHILD")

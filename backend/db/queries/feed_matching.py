@@ -1,0 +1,247 @@
+"""Matching a batch of incoming records to children, set-based (SPEC section 7).
+
+The batch is COPYed into `feed_stage`; then a few statements decide every record's
+outcome at once into `feed_match`:
+
+1. UNCHANGED: the source sent this record before with the same content (or it waits
+   in the review queue with the same content).
+2. EXACT: the source's own record id is known, or the NHS number or UPN is a child's
+   (two different children for the two numbers: REVIEW).
+3. Otherwise the linkage engine: candidates through the feed routes (the search routes
+   of `backend/db/queries/linkage.py`, q being the staged record), each candidate's
+   fields compared and weighed. PROBABLE when the best is a strong match, far ahead of
+   the next, with no name or date of birth plainly different and no NHS number or UPN
+   that contradicts it; REVIEW when it is at least a possible match; else NEW.
+
+Both temporary tables live on the load's connection, emptied at every batch.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from backend.db.queries.linkage import LEVELS_SQL, ROUTES, WEIGHT_SQL, route_sql
+from backend.linkage.fields import LEVELS, LinkField
+from backend.linkage.model import Model
+
+STAGE_COLUMNS = (
+    "line",
+    "source_record_id",
+    "content_hash",
+    "nhs_number",
+    "upn",
+    "given_names",
+    "family_name",
+    "previous_family_name",
+    "date_of_birth",
+    "gender",
+    "address_line1",
+    "address_line2",
+    "town",
+    "postcode",
+    "authority_id",
+    "carers",
+    "services",
+)
+
+CREATE_TEMPORARY = """
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_stage (
+  line int PRIMARY KEY, source_record_id text NOT NULL, content_hash text NOT NULL,
+  nhs_number text, upn text, given_names text NOT NULL, family_name text NOT NULL,
+  previous_family_name text, date_of_birth date NOT NULL, gender text NOT NULL,
+  address_line1 text, address_line2 text, town text, postcode text,
+  authority_id int NOT NULL, carers jsonb, services jsonb);
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_match (
+  line int PRIMARY KEY, outcome text NOT NULL, child_id bigint, weight float8,
+  candidates jsonb);
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_candidate (line int NOT NULL, child_id bigint NOT NULL);
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_pair (
+  line int NOT NULL, child_id bigint NOT NULL, weight float8 NOT NULL,
+  family_level int, given_level int, birth_level int, postcode_level int,
+  gender_level int, previous_level int);
+TRUNCATE feed_stage, feed_match, feed_candidate, feed_pair;
+"""
+
+# A staged record seen as the query side of the linkage SQL.
+_STAGE_AS_QUERY = """
+  SELECT k.*, string_to_array(k.family, ' ') AS family_words,
+         cp_phonetics(k.family) AS family_codes,
+         cp_given_variants(coalesce(k.given, '')) AS given_variants,
+         cp_phonetics(coalesce(k.given, '')) AS given_codes,
+         CASE WHEN k.previous IS NULL THEN CAST('{}' AS text[])
+              ELSE string_to_array(k.previous, ' ') END AS previous_words,
+         cp_date_swapped(k.dob) AS dob_swapped, cp_date_slips(k.dob) AS dob_slips,
+         array_remove(ARRAY[cp_date_swapped(k.dob)], NULL) || cp_date_slips(k.dob) AS dob_near,
+         make_date(CAST(extract(year FROM k.dob) AS int), 1, 1) AS year_start,
+         make_date(CAST(extract(year FROM k.dob) AS int), 12, 31) AS year_end,
+         left(k.postcode, -2) AS sector, split_part(k.postcode, ' ', 1) AS outward,
+         true AS sees_all, CAST(NULL AS integer) AS team
+    FROM (SELECT s.line, nullif(cp_name_key(s.family_name), '') AS family,
+                 nullif(split_part(cp_name_key(s.given_names), ' ', 1), '') AS given,
+                 nullif(cp_name_key(s.previous_family_name), '') AS previous,
+                 s.date_of_birth AS dob, s.postcode, s.gender
+            FROM feed_stage s /*where*/) k"""
+
+# Every search route but the two a whole record does not need: everyone born that day
+# (the costliest; a record has its names and postcode to go on) and the family name among
+# children whose whereabouts a searcher may not see (a feed compares every child).
+FEED_ROUTES = tuple(route for route in ROUTES if route.name not in ("birth", "family_unseen"))
+
+_UNCHANGED = """
+INSERT INTO feed_match (line, outcome, child_id)
+SELECT s.line, 'UNCHANGED', r.child_id FROM feed_stage s
+  JOIN source_record r ON r.source = $1 AND r.source_key = s.source_record_id
+ WHERE r.content_hash = s.content_hash
+UNION ALL
+SELECT s.line, 'UNCHANGED', NULL FROM feed_stage s
+  JOIN match_review v ON v.status = 'PENDING' AND v.source = $1
+   AND v.source_record_id = s.source_record_id AND v.content_hash = s.content_hash
+"""
+
+_KNOWN_RECORD = """
+INSERT INTO feed_match (line, outcome, child_id)
+SELECT s.line, 'EXACT', r.child_id FROM feed_stage s
+  JOIN source_record r ON r.source = $1 AND r.source_key = s.source_record_id
+ WHERE NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line)
+"""
+
+# The NHS number and the UPN naming two different children: someone must look.
+_IDENTIFIERS = """
+WITH found AS (
+  SELECT s.line, n.id AS by_nhs, u.id AS by_upn FROM feed_stage s
+    LEFT JOIN child n ON n.nhs_number = s.nhs_number
+    LEFT JOIN child u ON u.upn = s.upn
+   WHERE (n.id IS NOT NULL OR u.id IS NOT NULL)
+     AND NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line)
+), decided AS (
+  INSERT INTO feed_match (line, outcome, child_id)
+  SELECT line, CASE WHEN by_nhs <> by_upn THEN 'REVIEW' ELSE 'EXACT' END,
+         CASE WHEN by_nhs <> by_upn THEN NULL ELSE coalesce(by_nhs, by_upn) END
+    FROM found
+)
+INSERT INTO feed_candidate (line, child_id)
+SELECT line, by_nhs FROM found WHERE by_nhs <> by_upn
+UNION ALL SELECT line, by_upn FROM found WHERE by_nhs <> by_upn
+"""
+
+
+def _routes_sql() -> str:
+    union = " UNION ".join(f"({route_sql(route, guarded=True)})" for route in FEED_ROUTES)
+    query = _STAGE_AS_QUERY.replace(
+        "/*where*/", "WHERE NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line)"
+    )
+    return f"""
+INSERT INTO feed_candidate (line, child_id)
+SELECT q.line, r.id FROM ({query}) q CROSS JOIN LATERAL ({union}) r
+"""  # noqa: S608 - built from constant SQL texts
+
+
+_ROUTES = _routes_sql()
+
+_PAIRS = f"""
+WITH q AS ({_STAGE_AS_QUERY}),
+compared AS (
+  SELECT DISTINCT ON (p.line, c.id) p.line, c.id AS child_id, {LEVELS_SQL}
+    FROM feed_candidate p JOIN q ON q.line = p.line JOIN child c ON c.id = p.child_id
+)
+INSERT INTO feed_pair (line, child_id, weight, family_level, given_level, birth_level,
+                       postcode_level, gender_level, previous_level)
+SELECT line, child_id, {WEIGHT_SQL}, family_level, given_level, birth_level,
+       postcode_level, gender_level, previous_level
+  FROM compared
+"""  # noqa: S608 - built from constant SQL texts
+
+_DIFFERENT = (
+    f"family_level = {LEVELS[LinkField.FAMILY].index('DIFFERENT')}"
+    f" OR given_level = {LEVELS[LinkField.GIVEN].index('DIFFERENT')}"
+    f" OR birth_level = {LEVELS[LinkField.BIRTH].index('DIFFERENT')}"
+)
+
+_CANDIDATE_JSON = """jsonb_build_object('childId', child_id, 'weight', round(weight::numeric, 2),
+  'levels', jsonb_build_object('family', family_level, 'given', given_level,
+    'birth', birth_level, 'postcode', postcode_level, 'gender', gender_level))"""
+
+_DECIDE = f"""
+WITH ranked AS (
+  SELECT p.*, row_number() OVER (PARTITION BY line ORDER BY weight DESC, child_id) AS rank
+    FROM feed_pair p
+), best AS (
+  SELECT line,
+         max(weight) FILTER (WHERE rank = 1) AS best,
+         max(weight) FILTER (WHERE rank = 2) AS second,
+         max(child_id) FILTER (WHERE rank = 1) AS child_id,
+         bool_or(rank = 1 AND ({_DIFFERENT})) AS disagrees,
+         jsonb_agg({_CANDIDATE_JSON} ORDER BY rank)
+           FILTER (WHERE rank <= $4 AND weight >= $1) AS candidates
+    FROM ranked GROUP BY line
+), refreshed AS (
+  UPDATE feed_match m SET candidates = b.candidates FROM best b
+   WHERE m.line = b.line AND m.outcome = 'REVIEW'
+)
+INSERT INTO feed_match (line, outcome, child_id, weight, candidates)
+SELECT s.line, o.outcome, CASE WHEN o.outcome = 'PROBABLE' THEN b.child_id END, b.best,
+       CASE WHEN o.outcome = 'REVIEW' THEN b.candidates END
+  FROM feed_stage s
+  LEFT JOIN best b ON b.line = s.line
+  LEFT JOIN child c ON c.id = b.child_id
+  CROSS JOIN LATERAL (SELECT CASE
+      WHEN b.best IS NULL OR b.best < $1 THEN 'NEW'
+      WHEN b.best >= $2 AND (b.second IS NULL OR b.best - b.second >= $3)
+           AND NOT b.disagrees
+           AND NOT (s.nhs_number IS NOT NULL AND c.nhs_number IS NOT NULL
+                    AND s.nhs_number <> c.nhs_number)
+           AND NOT (s.upn IS NOT NULL AND c.upn IS NOT NULL AND s.upn <> c.upn)
+        THEN 'PROBABLE'
+      ELSE 'REVIEW' END AS outcome) o
+ WHERE NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line)
+"""  # noqa: S608 - built from constant SQL texts
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """The lines a feed's matching is held to, in bits of match weight."""
+
+    possible: float
+    strong: float
+    # The best must lead the next candidate by this much to be taken without a review.
+    margin: float
+    shown: int = 3
+
+
+def weight_values(model: Model) -> list[list[float]]:
+    """The weight arrays WEIGHT_SQL binds, for a full record (a full postcode)."""
+    return [
+        model.weights(LinkField.FAMILY),
+        model.weights(LinkField.GIVEN),
+        model.weights(LinkField.BIRTH),
+        model.weights(LinkField.POSTCODE),
+        model.weights(LinkField.GENDER),
+        model.weights(LinkField.PREVIOUS),
+    ]
+
+
+def _positional(sql: str) -> str:
+    """WEIGHT_SQL's named weight parameters as asyncpg's numbered ones."""
+    for number, name in enumerate(
+        ("w_family", "w_given", "w_birth", "w_postcode", "w_gender", "w_previous"), start=1
+    ):
+        sql = sql.replace(f":{name} ", f"${number} ")
+    return sql
+
+
+PAIRS = _positional(_PAIRS)
+
+
+async def stage(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    await pg.execute(CREATE_TEMPORARY)
+    await pg.copy_records_to_table("feed_stage", records=rows, columns=list(STAGE_COLUMNS))
+
+
+async def match(pg: Any, source: str, model: Model, lines: Lines) -> None:
+    """Decide the outcome of every staged record into feed_match."""
+    await pg.execute(_UNCHANGED, source)
+    await pg.execute(_KNOWN_RECORD, source)
+    await pg.execute(_IDENTIFIERS)
+    await pg.execute(_ROUTES)
+    await pg.execute(PAIRS, *weight_values(model))
+    await pg.execute(_DECIDE, lines.possible, lines.strong, lines.margin, lines.shown)

@@ -1,0 +1,1 @@
+"""Data feeds: source extracts read, checked, matched to children and loaded (SPEC 7)."""
