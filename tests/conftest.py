@@ -27,6 +27,8 @@ from backend.db.urls import render, to_async_url
 from backend.migrations import sql_0009
 from backend.paths import PROJECT_ROOT
 from backend.settings import Settings
+from tests.clients import People
+from tests.world import World, build_world
 
 KEPT_TABLES = {
     "service_type",
@@ -151,3 +153,16 @@ async def transport(running_app: LifespanManager) -> httpx.ASGITransport:
 async def client(transport: httpx.ASGITransport) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+# A small directory of people and children (tests/world.py), for tests that ask the API.
+@pytest_asyncio.fixture
+async def world(engine: AsyncEngine) -> World:
+    return await build_world(engine)
+
+
+@pytest_asyncio.fixture
+async def people(transport: httpx.ASGITransport, world: World) -> AsyncIterator[People]:
+    signed_in_people = People(transport, world.people)
+    yield signed_in_people
+    await signed_in_people.aclose()

@@ -11,7 +11,7 @@ Administrators see it all.
 from typing import Any
 
 _DROPPED = frozenset({"reason", "sensitive", "note", "reviewDate"})
-_COUNTED = frozenset({"ids", "childIds", "requestIds"})
+_COUNTED = frozenset({"ids", "childIds", "requestIds", "reviewIds"})
 
 
 def redacted(detail: dict[str, Any]) -> dict[str, Any]:

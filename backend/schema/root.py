@@ -5,11 +5,12 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from backend.resolvers import accounts, children, involvements, search, shielding
+from backend.resolvers import accounts, children, feeds, involvements, search, shielding
 from backend.resolvers import management as admin
 from backend.resolvers import notifications as inbox
 from backend.schema.accounts import Me, SignInResult
 from backend.schema.children import Caf, Child, Involvement
+from backend.schema.feeds import MatchReview, MatchReviewPage
 from backend.schema.involvements import ServiceType
 from backend.schema.management import (
     ActivityDay,
@@ -77,6 +78,11 @@ class Query:
     contact_requests: list[ContactRequest] = strawberry.field(
         resolver=admin.contact_requests,
         description="Requests to be put in touch about your authority's shielded children.",
+    )
+    match_reviews: MatchReviewPage = strawberry.field(
+        resolver=feeds.match_reviews_page,
+        description="Feed records waiting for your team to decide which child they are,"
+        " oldest first (administrators: every authority's). Audited.",
     )
     audit_events: AuditEventPage = strawberry.field(
         resolver=admin.audit_events,
@@ -212,6 +218,11 @@ class Mutation:
     decline_contact_request: ContactRequest = strawberry.field(
         resolver=admin.decline_contact_request,
         description="Decline, saying why; the practitioner is told.",
+    )
+    resolve_match_review: MatchReview = strawberry.field(
+        resolver=feeds.resolve_match_review,
+        description="Decide a feed record: SAME_CHILD (give the candidate's childId; the"
+        " record updates it by precedence) or DIFFERENT_CHILD (a new child). Audited.",
     )
 
 

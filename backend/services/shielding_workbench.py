@@ -37,7 +37,7 @@ class Workbench:
     authority_id: int | None
 
 
-def _workbench(ctx: RequestContext) -> Workbench:
+def workbench(ctx: RequestContext) -> Workbench:
     caller = ctx.require_caller()
     if caller.user_id is None:
         raise Forbidden("only a ContactPoint management team or an administrator can do this")
@@ -48,7 +48,7 @@ def _workbench(ctx: RequestContext) -> Workbench:
 
 
 async def shielded_children(ctx: RequestContext, review_due_by: date | None) -> list[ShieldedRow]:
-    bench = _workbench(ctx)
+    bench = workbench(ctx)
     async with ctx.engine.begin() as conn:
         rows = await queries.shielded_children(
             conn, authority_id=bench.authority_id, review_due_by=review_due_by, limit=MAX_LIST
@@ -114,7 +114,7 @@ async def request_contact(ctx: RequestContext, child_id: str, message: str) -> C
 
 
 async def contact_requests(ctx: RequestContext, status: str | None) -> list[ContactRequestRow]:
-    bench = _workbench(ctx)
+    bench = workbench(ctx)
     if status is not None and status not in CONTACT_REQUEST_STATUSES:
         raise BadInput(
             f"status must be one of {', '.join(CONTACT_REQUEST_STATUSES)}", field="status"
@@ -138,7 +138,7 @@ async def contact_requests(ctx: RequestContext, status: str | None) -> list[Cont
 async def answer_contact_request(
     ctx: RequestContext, request_id: str, *, accept: bool, note: str | None
 ) -> ContactRequestRow:
-    bench = _workbench(ctx)
+    bench = workbench(ctx)
     target = record_id(request_id, "id", "a contact request")
     cleaned = text_field(note, "reason" if not accept else "note", limit=2000, lines=True)
     if not accept and cleaned is None:

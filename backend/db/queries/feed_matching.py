@@ -163,7 +163,9 @@ _CANDIDATE_JSON = """jsonb_build_object('childId', child_id, 'weight', round(wei
 
 _DECIDE = f"""
 WITH ranked AS (
-  SELECT p.*, row_number() OVER (PARTITION BY line ORDER BY weight DESC, child_id) AS rank
+  -- An NHS number and a UPN naming two children: both are shown, however alike.
+  SELECT p.*, row_number() OVER (PARTITION BY line ORDER BY weight DESC, child_id) AS rank,
+         EXISTS (SELECT 1 FROM feed_match m WHERE m.line = p.line) AS conflict
     FROM feed_pair p
 ), best AS (
   SELECT line,
@@ -172,7 +174,7 @@ WITH ranked AS (
          max(child_id) FILTER (WHERE rank = 1) AS child_id,
          bool_or(rank = 1 AND ({_DIFFERENT})) AS disagrees,
          jsonb_agg({_CANDIDATE_JSON} ORDER BY rank)
-           FILTER (WHERE rank <= $4 AND weight >= $1) AS candidates
+           FILTER (WHERE rank <= $4 AND (weight >= $1 OR conflict)) AS candidates
     FROM ranked GROUP BY line
 ), refreshed AS (
   UPDATE feed_match m SET candidates = b.candidates FROM best b
@@ -245,3 +247,33 @@ async def match(pg: Any, source: str, model: Model, lines: Lines) -> None:
     await pg.execute(_ROUTES)
     await pg.execute(PAIRS, *weight_values(model))
     await pg.execute(_DECIDE, lines.possible, lines.strong, lines.margin, lines.shown)
+
+
+# A review's record staged again as line 1, with the team's decision as its outcome.
+_RESTAGE = """
+INSERT INTO feed_stage
+SELECT * FROM jsonb_populate_record(CAST(NULL AS feed_stage),
+  (SELECT record || jsonb_build_object('line', 1, 'content_hash', content_hash)
+     FROM match_review WHERE id = $1))
+"""
+
+_DROP_TEMPORARY = "DROP TABLE IF EXISTS feed_stage, feed_match, feed_candidate, feed_pair, feed_win"
+
+
+async def restage_review(pg: Any, review_id: Any, *, outcome: str, child_id: int | None) -> None:
+    """Stage a review's record with its decided outcome (EXACT to a child, or NEW), for
+    `feed_apply.apply` to carry out as a load would."""
+    await pg.execute(CREATE_TEMPORARY)
+    await pg.execute(_RESTAGE, review_id)
+    await pg.execute(
+        "INSERT INTO feed_match (line, outcome, child_id) VALUES (1, $1, $2)", outcome, child_id
+    )
+
+
+async def staged_child(pg: Any) -> int:
+    return int(await pg.fetchval("SELECT child_id FROM feed_match WHERE line = 1"))
+
+
+async def drop_temporary(pg: Any) -> None:
+    """Leave a pooled connection as it was found."""
+    await pg.execute(_DROP_TEMPORARY)

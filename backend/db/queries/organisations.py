@@ -22,3 +22,16 @@ async def active_organisation_id(conn: AsyncConnection, code: str) -> int | None
 async def organisation_by_id(conn: AsyncConnection, organisation_id: int) -> OrganisationRecord:
     row = (await conn.execute(_BY_ID, {"id": organisation_id})).one()
     return OrganisationRecord(**row._mapping)
+
+
+async def organisations_by_id(
+    conn: AsyncConnection, organisation_ids: set[int]
+) -> dict[int, OrganisationRecord]:
+    rows = await conn.execute(
+        text(
+            "SELECT id, code, name, kind, team_name, team_phone, team_email FROM organisation"
+            " WHERE id = ANY(:ids)"
+        ),
+        {"ids": sorted(organisation_ids)},
+    )
+    return {row.id: OrganisationRecord(**row._mapping) for row in rows}
