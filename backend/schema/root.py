@@ -5,7 +5,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from backend.resolvers import accounts, children, feeds, involvements, search, shielding
+from backend.resolvers import accounts, children, feeds, involvements, merges, search, shielding
 from backend.resolvers import management as admin
 from backend.resolvers import notifications as inbox
 from backend.schema.accounts import Me, SignInResult
@@ -28,6 +28,7 @@ from backend.schema.management import (
     UserWithEnrolmentCode,
     ViewerCountEntry,
 )
+from backend.schema.merges import ChildMerge
 from backend.schema.notifications import Notification
 from backend.schema.search import ChildSearchResult
 from backend.web.context import RequestContext
@@ -223,6 +224,15 @@ class Mutation:
         resolver=feeds.resolve_match_review,
         description="Decide a feed record: SAME_CHILD (give the candidate's childId; the"
         " record updates it by precedence) or DIFFERENT_CHILD (a new child). Audited.",
+    )
+    merge_children: ChildMerge = strawberry.field(
+        resolver=merges.merge_children,
+        description="Merge the record mergeId into keepId: the same child (management team"
+        " of both children's authority, or an administrator). Audited; those involved are told.",
+    )
+    unmerge_child: ChildMerge = strawberry.field(
+        resolver=merges.unmerge_child,
+        description="Undo the merge of the record mergeId: both records as they were.",
     )
 
 

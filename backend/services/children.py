@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries.child_view import fetch_children
+from backend.db.queries.merges import merged_into
 from backend.domain.identifiers import normalise_contact_point_id
 from backend.errors import BadInput, NotFound
 from backend.policy.decide import ChildFacts, decide, may_see_archived, require_child_access
@@ -28,6 +29,20 @@ async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str
     # audit event is committed before the data leaves (see RequestContext.connection).
     conn = await ctx.connection()
     found = (await fetch_children(conn, [cp_id])).get(cp_id)
+    if found is not None and found.status == "MERGED":
+        keep = await merged_into(conn, cp_id)
+        await record(
+            conn,
+            ctx.actor,
+            AuditEntry(
+                action="CHILD_VIEW",
+                outcome="NOT_FOUND",
+                detail={"id": cp_id, "mergedInto": keep},
+            ),
+        )
+        raise NotFound(
+            f"this record was merged into ContactPoint ID {keep}: open that one", field="id"
+        )
     facts = (
         ChildFacts(
             responsible_authority_id=found.responsible_authority.id,

@@ -187,7 +187,8 @@ def _chosen(review: ReviewRow, decision: str, child_id: str | None) -> Candidate
         if candidate.contact_point_id == cp_id:
             if candidate.status != "ACTIVE":
                 raise BadInput(
-                    "that child's record is archived: it cannot take new details", field="childId"
+                    "that child's record is archived or merged: it cannot take new details",
+                    field="childId",
                 )
             return candidate
     raise BadInput("childId must be one of this review's candidates", field="childId")

@@ -30,6 +30,8 @@ from backend.web.context import RequestContext
 NEW_INVOLVEMENT = "INVOLVEMENT_RECORDED"
 CONTACT_REQUESTED = "CONTACT_REQUESTED"
 CONTACT_REQUEST_ANSWERED = "CONTACT_REQUEST_ANSWERED"
+CHILD_MERGED = "CHILD_MERGED"
+CHILD_UNMERGED = "CHILD_UNMERGED"
 MAX_PAGE = 100
 
 
@@ -78,7 +80,37 @@ async def tell_about_new_involvement(
 def view(caller: Caller, row: NotificationRow) -> NotificationView:
     if row.kind == NEW_INVOLVEMENT:
         return _involvement_view(caller, row)
+    if row.kind in (CHILD_MERGED, CHILD_UNMERGED):
+        return _merge_view(row)
     return _contact_request_view(row)
+
+
+def _merge_view(row: NotificationRow) -> NotificationView:
+    """Names the two records only: a merge says nothing of either child's details."""
+    other = str(row.payload.get("otherChildId", ""))
+    if row.kind == CHILD_MERGED:
+        message = (
+            f"The record {other} was found to be {row.child_name} and merged into"
+            f" {row.child_name}'s record: its details and involvements are now there."
+        )
+    else:
+        message = (
+            f"A merge was undone: {row.child_name} and the record {other} are separate"
+            " records again."
+        )
+    return NotificationView(
+        id=row.id,
+        kind=row.kind,
+        child_id=row.child_contact_point_id,
+        child_name=row.child_name,
+        organisation_name=None,
+        practitioner_name=None,
+        service_type_label=None,
+        message=message,
+        created_at=row.created_at,
+        read_at=row.read_at,
+        withheld={},
+    )
 
 
 def _contact_request_view(row: NotificationRow) -> NotificationView:

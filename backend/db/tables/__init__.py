@@ -7,6 +7,7 @@ from backend.db.tables.contact_requests import ContactRequest
 from backend.db.tables.feeds import FeedSource, FeedSourceField, ImportRun, MatchReview
 from backend.db.tables.involvements import Involvement, ServiceType
 from backend.db.tables.linkage import GivenNameVariant, LinkageModel, LinkageWeight
+from backend.db.tables.merges import ChildMerge
 from backend.db.tables.notifications import Notification
 from backend.db.tables.organisations import Organisation
 from backend.db.tables.provenance import Provenance, SourceRecord
@@ -20,6 +21,7 @@ __all__ = [
     "CafAssessment",
     "Carer",
     "Child",
+    "ChildMerge",
     "ContactRequest",
     "FeedSource",
     "FeedSourceField",

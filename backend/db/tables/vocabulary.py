@@ -14,7 +14,9 @@ ORGANISATION_KINDS = (
 ROLES = ("PRACTITIONER", "MANAGER", "ADMINISTRATOR", "AUDITOR")
 USER_STATUSES = ("INVITED", "ACTIVE", "SUSPENDED")
 GENDERS = ("FEMALE", "MALE", "OTHER", "NOT_KNOWN")
-CHILD_STATUSES = ("ACTIVE", "ARCHIVED")
+# MERGED: found to be the same child as another record, which now holds its details;
+# kept (not deleted) so an unmerge can restore it exactly.
+CHILD_STATUSES = ("ACTIVE", "ARCHIVED", "MERGED")
 CARER_RELATIONSHIPS = (
     "MOTHER",
     "FATHER",
