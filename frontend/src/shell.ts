@@ -27,6 +27,7 @@ const MENU: readonly MenuItem[] = [
   { href: '/notifications', text: 'Notifications', show: (who) => who.canAccessChildData },
   { href: '/manage/users', text: 'Users', show: (who) => hasRole(who, 'MANAGER', 'ADMINISTRATOR') },
   { href: '/manage/shielding', text: 'Shielding', show: (who) => hasRole(who, 'MANAGER', 'ADMINISTRATOR') },
+  { href: '/manage/match-reviews', text: 'Feed reviews', show: (who) => hasRole(who, 'MANAGER', 'ADMINISTRATOR') },
   { href: '/audit', text: 'Audit', show: (who) => hasRole(who, 'MANAGER', 'AUDITOR', 'ADMINISTRATOR') },
   { href: '/admin/organisations', text: 'Organisations', show: (who) => hasRole(who, 'ADMINISTRATOR') },
   { href: '/admin/api-clients', text: 'Partner access', show: (who) => hasRole(who, 'ADMINISTRATOR') },
