@@ -468,14 +468,25 @@ class DemoServer:
         return body.json()  # type: ignore[no-any-return]
 
 
-@contextmanager
-def demo_server(
-    children: int, seed: int, label: str, keep: bool, reuse: str | None = None
-) -> Iterator[DemoServer]:
-    """A fresh database with `children` demo children, the app serving it, one Leeds
-    practitioner signed in. The database is dropped afterwards unless `keep`.
+@dataclass(frozen=True, slots=True)
+class DemoDatabase:
+    url: str
+    name: str
+    load_seconds: float
+    # The demo sign-ins (email, password, totpSecret, ...), as `demo-data --credentials`.
+    credentials_path: Path
 
-    `reuse` ("DATABASE:CREDENTIALS-FILE", as printed by a run with --keep) serves a kept
+    def env(self, **extra: str) -> dict[str, str]:
+        return {**os.environ, "DATABASE_URL": self.url, **extra}
+
+
+@contextmanager
+def demo_database(
+    children: int, seed: int, label: str, keep: bool, reuse: str | None = None
+) -> Iterator[DemoDatabase]:
+    """A fresh database holding `children` demo children, dropped afterwards unless `keep`.
+
+    `reuse` ("DATABASE:CREDENTIALS-FILE", as printed by a run with --keep) gives a kept
     database instead, without loading or dropping it."""
     if reuse:
         name, creds_file = reuse.split(":", 1)
@@ -484,10 +495,7 @@ def demo_server(
         name = f"cp_bench_{label}_{secrets.token_hex(3)}"
         psql(ADMIN_URL, f'CREATE DATABASE "{name}"')
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    env = {**os.environ, "DATABASE_URL": url, "CONTACTPOINT_SEARCH_RATE_PER_MINUTE": SEARCH_RATE}
-    server: subprocess.Popen[bytes] | None = None
-    # A SIGTERM (a stopped job) unwinds like an exception: the server stops, the database
-    # is dropped.
+    # A SIGTERM (a stopped job) unwinds like an exception: the database is dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         load_seconds = 0.0
@@ -507,7 +515,7 @@ def demo_server(
                     "--credentials",
                     str(creds_path),
                 ],
-                env=env,
+                env={**os.environ, "DATABASE_URL": url},
                 check=True,
                 capture_output=True,
             )
@@ -515,40 +523,50 @@ def demo_server(
             psql(url, "ANALYZE")
             if keep:
                 print(f"kept: --reuse {name}:{creds_path}")
-        me = {c["email"]: c for c in json.loads(creds_path.read_text())}[PRACTITIONER]
+        yield DemoDatabase(url, name, load_seconds, creds_path)
+    finally:
+        if not keep:
+            psql(ADMIN_URL, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def demo_server(
+    children: int, seed: int, label: str, keep: bool, reuse: str | None = None
+) -> Iterator[DemoServer]:
+    """The app serving a `demo_database`, one Leeds practitioner signed in."""
+    with demo_database(children, seed, label, keep, reuse) as db:
+        me = {c["email"]: c for c in json.loads(db.credentials_path.read_text())}[PRACTITIONER]
         port = free_port()
         server = subprocess.Popen(
             [BIN / "contactpoint", "serve", "--port", str(port)],
-            env=env,
+            env=db.env(CONTACTPOINT_SEARCH_RATE_PER_MINUTE=SEARCH_RATE),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        with httpx.Client(base_url=base, timeout=60) as http:
-            http.post(
-                "/graphql",
-                json={
-                    "query": SIGN_IN,
-                    "variables": {
-                        "e": me["email"],
-                        "p": me["password"],
-                        "t": pyotp.TOTP(me["totpSecret"]).now(),
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    if httpx.get(f"{base}/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            with httpx.Client(base_url=base, timeout=60) as http:
+                http.post(
+                    "/graphql",
+                    json={
+                        "query": SIGN_IN,
+                        "variables": {
+                            "e": me["email"],
+                            "p": me["password"],
+                            "t": pyotp.TOTP(me["totpSecret"]).now(),
+                        },
                     },
-                },
-            ).raise_for_status()
-            yield DemoServer(url, name, http, server.pid, load_seconds, me)
-    finally:
-        if server is not None:
+                ).raise_for_status()
+                yield DemoServer(db.url, db.name, http, server.pid, db.load_seconds, me)
+        finally:
             server.terminate()
             server.wait()
-        if not keep:
-            psql(ADMIN_URL, f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def percentile(sorted_values: list[float], p: float) -> float:

@@ -63,7 +63,10 @@ TRUNCATE feed_stage, feed_match, feed_candidate, feed_pair;
 """
 
 # A staged record seen as the query side of the linkage SQL.
+# cp_date_slips costs half a millisecond a call: it is called once per record, its
+# result reused (OFFSET 0 keeps the planner from folding the inner query back in).
 _STAGE_AS_QUERY = """
+  SELECT d.*, array_remove(ARRAY[d.dob_swapped], NULL) || d.dob_slips AS dob_near FROM (
   SELECT k.*, string_to_array(k.family, ' ') AS family_words,
          cp_phonetics(k.family) AS family_codes,
          cp_given_variants(coalesce(k.given, '')) AS given_variants,
@@ -71,7 +74,6 @@ _STAGE_AS_QUERY = """
          CASE WHEN k.previous IS NULL THEN CAST('{}' AS text[])
               ELSE string_to_array(k.previous, ' ') END AS previous_words,
          cp_date_swapped(k.dob) AS dob_swapped, cp_date_slips(k.dob) AS dob_slips,
-         array_remove(ARRAY[cp_date_swapped(k.dob)], NULL) || cp_date_slips(k.dob) AS dob_near,
          make_date(CAST(extract(year FROM k.dob) AS int), 1, 1) AS year_start,
          make_date(CAST(extract(year FROM k.dob) AS int), 12, 31) AS year_end,
          left(k.postcode, -2) AS sector, split_part(k.postcode, ' ', 1) AS outward,
@@ -80,7 +82,7 @@ _STAGE_AS_QUERY = """
                  nullif(split_part(cp_name_key(s.given_names), ' ', 1), '') AS given,
                  nullif(cp_name_key(s.previous_family_name), '') AS previous,
                  s.date_of_birth AS dob, s.postcode, s.gender
-            FROM feed_stage s /*where*/) k"""
+            FROM feed_stage s /*where*/) k OFFSET 0) d"""
 
 # Every search route but the two a whole record does not need: everyone born that day
 # (the costliest; a record has its names and postcode to go on) and the family name among
@@ -130,16 +132,20 @@ def _routes_sql() -> str:
     query = _STAGE_AS_QUERY.replace(
         "/*where*/", "WHERE NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line)"
     )
+    # MATERIALIZED: each record's variants and codes computed once, not once per route.
     return f"""
+WITH q AS MATERIALIZED ({query})
 INSERT INTO feed_candidate (line, child_id)
-SELECT q.line, r.id FROM ({query}) q CROSS JOIN LATERAL ({union}) r
+SELECT q.line, r.id FROM q CROSS JOIN LATERAL ({union}) r
 """  # noqa: S608 - built from constant SQL texts
 
 
 _ROUTES = _routes_sql()
 
+# MATERIALIZED: inlined, the record's variants and codes would be computed again for
+# every candidate pair (half a millisecond each, most of a batch's time).
 _PAIRS = f"""
-WITH q AS ({_STAGE_AS_QUERY}),
+WITH q AS MATERIALIZED ({_STAGE_AS_QUERY}),
 compared AS (
   SELECT DISTINCT ON (p.line, c.id) p.line, c.id AS child_id, {LEVELS_SQL}
     FROM feed_candidate p JOIN q ON q.line = p.line JOIN child c ON c.id = p.child_id
@@ -241,11 +247,20 @@ async def stage(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
 
 async def match(pg: Any, source: str, model: Model, lines: Lines) -> None:
     """Decide the outcome of every staged record into feed_match."""
+    # The routes' statement is costed high enough for JIT, whose compiling took 2 s of
+    # every batch and bought nothing (each function is cheap, the rows few per record).
+    await pg.execute("SET LOCAL jit = off")
+    # Autovacuum never analyses temporary tables: without these the planner guesses their
+    # sizes, and a batch of corrupted records can take a nested loop for minutes.
+    await pg.execute("ANALYZE feed_stage")
     await pg.execute(_UNCHANGED, source)
     await pg.execute(_KNOWN_RECORD, source)
     await pg.execute(_IDENTIFIERS)
+    await pg.execute("ANALYZE feed_match")
     await pg.execute(_ROUTES)
+    await pg.execute("ANALYZE feed_candidate")
     await pg.execute(PAIRS, *weight_values(model))
+    await pg.execute("ANALYZE feed_pair")
     await pg.execute(_DECIDE, lines.possible, lines.strong, lines.margin, lines.shown)
 
 
