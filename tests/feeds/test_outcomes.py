@@ -76,6 +76,17 @@ async def test_a_namesake_born_the_same_day_at_the_same_address_goes_to_review(
     assert (summary.probable, summary.review, summary.created) == (0, 1, 0)
 
 
+async def test_a_new_brother_at_the_same_address_is_a_new_child_not_a_review(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
+) -> None:
+    # Family name and address agree within a household: alone they are no doubt.
+    await _child(engine, authorities[LEEDS], given_names="Amelia")
+    summary = await load(
+        write_csv(row(given_names="Oliver", date_of_birth="2019-09-02", gender="MALE"))
+    )
+    assert (summary.probable, summary.review, summary.created) == (0, 0, 1)
+
+
 async def test_a_record_like_no_child_creates_one_with_a_valid_contact_point_id(
     engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
 ) -> None:

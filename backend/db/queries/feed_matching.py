@@ -163,6 +163,16 @@ _DIFFERENT = (
     f" OR birth_level = {LEVELS[LinkField.BIRTH].index('DIFFERENT')}"
 )
 
+# Another child of the family: another given name and a birth date no slip explains.
+# Family name and address agree so often within a household that their weights, summed
+# as if independent, would send every new brother or sister to review (bench/README.md).
+_SIBLING = (
+    f"given_level = {LEVELS[LinkField.GIVEN].index('DIFFERENT')}"
+    f" AND birth_level NOT IN ({LEVELS[LinkField.BIRTH].index('EXACT')},"
+    f" {LEVELS[LinkField.BIRTH].index('DAY_MONTH_SWAPPED')},"
+    f" {LEVELS[LinkField.BIRTH].index('SLIP')})"
+)
+
 _CANDIDATE_JSON = """jsonb_build_object('childId', child_id, 'weight', round(weight::numeric, 2),
   'levels', jsonb_build_object('family', family_level, 'given', given_level,
     'birth', birth_level, 'postcode', postcode_level, 'gender', gender_level))"""
@@ -173,6 +183,7 @@ WITH ranked AS (
   SELECT p.*, row_number() OVER (PARTITION BY line ORDER BY weight DESC, child_id) AS rank,
          EXISTS (SELECT 1 FROM feed_match m WHERE m.line = p.line) AS conflict
     FROM feed_pair p
+   WHERE NOT ({_SIBLING}) OR EXISTS (SELECT 1 FROM feed_match m WHERE m.line = p.line)
 ), best AS (
   SELECT line,
          max(weight) FILTER (WHERE rank = 1) AS best,
