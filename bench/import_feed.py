@@ -42,7 +42,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -272,6 +272,7 @@ class Truth:
 
     child: dict[str, str | None]  # record key -> ContactPoint ID or None
     kind: dict[str, str]  # record key -> what the record is, for the breakdown
+    changes: dict[str, str] = field(default_factory=dict)  # duplicates: what was changed
 
 
 def quality_rows(children: list[DirectoryChild], people: int, seed: int
@@ -293,6 +294,7 @@ def quality_rows(children: list[DirectoryChild], people: int, seed: int
         rows.append(row)
         truth.child[key] = child.cp_id
         truth.kind[key] = f"duplicate, {row['fields']} field{'s' if row['fields'] != 1 else ''}"
+        truth.changes[key] = str(row["changes"])
     for i in range(people):
         child = next(source)
         kind = "made" if i % 5 < 3 else ("twin" if i % 5 == 3 else "sibling")
@@ -373,6 +375,15 @@ def report_quality(truth: Truth, found: dict[str, Outcome]) -> None:
         )
 
 
+def report_missed(truth: Truth, found: dict[str, Outcome], top: int = 12) -> None:
+    """What was changed in the duplicates not merged automatically, commonest first."""
+    missed = Counter(truth.changes[k] for k in truth.changes if found[k].merged != truth.child[k])
+    if missed:
+        print("\n  duplicates not merged automatically, by what was changed:")
+        for changes, n in missed.most_common(top):
+            print(f"    {n:>5}  {changes}")
+
+
 def run_quality(db: DemoDatabase, rows: list[dict[str, object]], truth: Truth) -> None:
     path = Path(tempfile.mkdtemp()) / "quality.csv"
     write_feed(path, rows)
@@ -380,7 +391,9 @@ def run_quality(db: DemoDatabase, rows: list[dict[str, object]], truth: Truth) -
     before = int(psql(db.url, "SELECT max(id) FROM child"))
     elapsed, counts = run_import(db, path)
     print_run("import", len(rows), elapsed, counts)
-    report_quality(truth, outcomes(db, before))
+    found = outcomes(db, before)
+    report_quality(truth, found)
+    report_missed(truth, found)
 
 
 def quality(args: argparse.Namespace) -> None:
