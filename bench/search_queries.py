@@ -468,6 +468,16 @@ class DemoServer:
         return body.json()  # type: ignore[no-any-return]
 
 
+def sign_in_body(me: dict[str, str], at: float | None = None) -> dict[str, object]:
+    """The signIn request of a demo user, with their TOTP code for `at` (default now)."""
+    totp = pyotp.TOTP(me["totpSecret"])
+    code = totp.now() if at is None else totp.at(at)
+    return {
+        "query": SIGN_IN,
+        "variables": {"e": me["email"], "p": me["password"], "t": code},
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class DemoDatabase:
     url: str
@@ -552,17 +562,7 @@ def demo_server(
                 except httpx.TransportError:
                     time.sleep(0.2)
             with httpx.Client(base_url=base, timeout=60) as http:
-                http.post(
-                    "/graphql",
-                    json={
-                        "query": SIGN_IN,
-                        "variables": {
-                            "e": me["email"],
-                            "p": me["password"],
-                            "t": pyotp.TOTP(me["totpSecret"]).now(),
-                        },
-                    },
-                ).raise_for_status()
+                http.post("/graphql", json=sign_in_body(me)).raise_for_status()
                 yield DemoServer(db.url, db.name, http, server.pid, db.load_seconds, me)
         finally:
             server.terminate()
