@@ -66,29 +66,36 @@ SELECT i.child_id, i.line, f.field
 """  # noqa: S608 - constant SQL
 
 
-def _take(field: str, column: str, incoming: str | None = None) -> str:
-    return (
-        f"{column} = CASE WHEN '{field}' = ANY(w.fields) THEN s.{incoming or column}"
-        f" ELSE c.{column} END"
-    )
+# (the field a feed wins, the child's column, the staged column when named otherwise)
+_TAKEN = (
+    ("given_names", "given_names", None),
+    ("family_name", "family_name", None),
+    ("date_of_birth", "date_of_birth", None),
+    ("gender", "gender", None),
+    ("address", "address_line1", None),
+    ("address", "address_line2", None),
+    ("address", "town", None),
+    ("address", "postcode", None),
+    ("nhs_number", "nhs_number", None),
+    ("upn", "upn", None),
+    ("responsible_authority", "responsible_authority_id", "authority_id"),
+)
 
 
+def _taken(field: str, column: str, incoming: str | None) -> str:
+    return f"CASE WHEN '{field}' = ANY(w.fields) THEN s.{incoming or column} ELSE c.{column} END"
+
+
+_OTHER_NAMES = """CASE
+    WHEN s.previous_family_name IS NULL OR s.previous_family_name = ANY(c.other_names)
+    THEN c.other_names ELSE c.other_names || s.previous_family_name END"""
+
+# A child whose every value won is the value held is not written: a new row version would
+# add an entry to each of the child's many indexes, for nothing.
 _UPDATE_CHILDREN = f"""
 UPDATE child c SET
-  {_take("given_names", "given_names")},
-  {_take("family_name", "family_name")},
-  {_take("date_of_birth", "date_of_birth")},
-  {_take("gender", "gender")},
-  {_take("address", "address_line1")},
-  {_take("address", "address_line2")},
-  {_take("address", "town")},
-  {_take("address", "postcode")},
-  {_take("nhs_number", "nhs_number")},
-  {_take("upn", "upn")},
-  {_take("responsible_authority", "responsible_authority_id", "authority_id")},
-  other_names = CASE
-    WHEN s.previous_family_name IS NULL OR s.previous_family_name = ANY(c.other_names)
-    THEN c.other_names ELSE c.other_names || s.previous_family_name END,
+  {", ".join(f"{column} = {_taken(*taken)}" for taken in _TAKEN for column in [taken[1]])},
+  other_names = {_OTHER_NAMES},
   updated_at = now()
   FROM (SELECT child_id, line, array_agg(field) AS fields FROM feed_win
          WHERE child_id IN (SELECT child_id FROM feed_match
@@ -96,6 +103,8 @@ UPDATE child c SET
          GROUP BY child_id, line) w
   JOIN feed_stage s ON s.line = w.line
  WHERE c.id = w.child_id
+   AND ({", ".join(f"c.{taken[1]}" for taken in _TAKEN)}, c.other_names)
+       IS DISTINCT FROM ({", ".join(_taken(*taken) for taken in _TAKEN)}, {_OTHER_NAMES})
 """  # noqa: S608 - constant SQL
 
 _PROVENANCE = """

@@ -25,6 +25,10 @@ from backend.db.tables.columns import (
 )
 from backend.db.tables.vocabulary import CARER_RELATIONSHIPS, CHILD_STATUSES, GENDERS
 
+# No GIN pending list: every lookup scans it whole until a vacuum, and a feed's batch adds
+# thousands of entries before looking its records up (migration 0011).
+_NO_PENDING = {"fastupdate": "off"}
+
 
 class Child(SQLModel, table=True):
     __tablename__ = "child"
@@ -49,14 +53,21 @@ class Child(SQLModel, table=True):
         Index("child_nhs_number_idx", "nhs_number", unique=True),
         Index("child_upn_idx", "upn", unique=True),
         Index("child_date_of_birth_idx", "date_of_birth"),
-        Index("child_name_words", "name_words", postgresql_using="gin"),
+        Index(
+            "child_name_words", "name_words", postgresql_using="gin", postgresql_with=_NO_PENDING
+        ),
         # Typing errors in a family name rarely touch its first two letters.
         Index("child_family_prefix_given_idx", "family_prefix", "given_key"),
         # A date of birth one digit wrong, narrowed by the family name's start or the given
         # name, without comparing names on every child born on ~45 dates.
         Index("child_birth_family_prefix_idx", "date_of_birth", "family_prefix"),
         Index("child_birth_given_idx", "date_of_birth", "given_key"),
-        Index("child_name_phonetics", "name_phonetics", postgresql_using="gin"),
+        Index(
+            "child_name_phonetics",
+            "name_phonetics",
+            postgresql_using="gin",
+            postgresql_with=_NO_PENDING,
+        ),
         # Search narrows a family name by postcode district.
         Index("child_postcode_district_idx", text("split_part(postcode, ' ', 1)")),
         # Linkage blocking routes that need no family name (backend/db/queries/linkage.py):
@@ -80,6 +91,7 @@ class Child(SQLModel, table=True):
             "name_words",
             postgresql_using="gin",
             postgresql_where=text("shielded"),
+            postgresql_with=_NO_PENDING,
         ),
     )
 
