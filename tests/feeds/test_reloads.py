@@ -61,6 +61,18 @@ async def test_a_record_sent_again_with_a_change_updates_the_same_child(
     assert towns == ["Otley"]
 
 
+async def test_a_record_that_changes_nothing_the_child_holds_leaves_the_child_unwritten(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Path], load: Any
+) -> None:
+    await load(write_csv(row(source_record_id="REC-1")))
+    async with engine.connect() as conn:
+        before = (await conn.execute(text("SELECT xmin::text FROM child"))).scalar_one()
+    again = await load(write_csv(row(source_record_id="REC-2")))
+    assert (again.probable, again.created) == (1, 0)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT xmin::text FROM child"))).scalar_one() == before
+
+
 async def test_a_load_stopped_half_way_resumes_without_duplicating(
     engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Path]
 ) -> None:

@@ -94,7 +94,7 @@ _OTHER_NAMES = """CASE
 # add an entry to each of the child's many indexes, for nothing.
 _UPDATE_CHILDREN = f"""
 UPDATE child c SET
-  {", ".join(f"{column} = {_taken(*taken)}" for taken in _TAKEN for column in [taken[1]])},
+  {", ".join(f"{taken[1]} = {_taken(*taken)}" for taken in _TAKEN)},
   other_names = {_OTHER_NAMES},
   updated_at = now()
   FROM (SELECT child_id, line, array_agg(field) AS fields FROM feed_win
