@@ -7,7 +7,10 @@ outcome at once into `feed_match`:
    in the review queue with the same content).
 2. EXACT: the source's own record id is known, or the NHS number or UPN is a child's
    (two different children for the two numbers: REVIEW).
-3. Otherwise the linkage engine: candidates through the feed routes (the search routes
+3. A clear match: the record agrees exactly with one child on every detail, and the
+   weights prove no rival could come near it (`backend/linkage/clear_match.py`):
+   PROBABLE, the decision the engine below would make, from two index lookups.
+4. Otherwise the linkage engine: candidates through the feed routes (the search routes
    of `backend/db/queries/linkage.py`, q being the staged record), each candidate's
    fields compared and weighed. PROBABLE when the best is a strong match, far ahead of
    the next, with no name or date of birth plainly different and no NHS number or UPN
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.db.queries.linkage import LEVELS_SQL, ROUTES, WEIGHT_SQL, route_sql
+from backend.linkage.clear_match import clear_match
 from backend.linkage.fields import LEVELS, LinkField
 from backend.linkage.model import Model
 
@@ -125,6 +129,48 @@ INSERT INTO feed_candidate (line, child_id)
 SELECT line, by_nhs FROM found WHERE by_nhs <> by_upn
 UNION ALL SELECT line, by_upn FROM found WHERE by_nhs <> by_upn
 """
+
+# The clear matches (`backend/linkage/clear_match.py`): one child agreeing on every
+# detail, no identifier contradicting it, and no rival among the children at the same
+# postcode or born the same day (or its swap) in the same sector, each compared in full.
+_CLEAR_SQL = f"""
+WITH e AS MATERIALIZED (
+  SELECT s.line, cp_name_key(s.family_name) AS family,
+         split_part(cp_name_key(s.given_names), ' ', 1) AS given,
+         s.date_of_birth AS dob, s.postcode, s.gender, s.nhs_number, s.upn
+    FROM feed_stage s
+   WHERE s.previous_family_name IS NULL AND s.postcode IS NOT NULL
+     AND s.gender <> 'NOT_KNOWN'
+     AND NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line)
+), agreeing AS (
+  SELECT e.line, min(c.id) AS child_id, count(*) AS children,
+         bool_or(e.nhs_number <> c.nhs_number OR e.upn <> c.upn) AS contradicted
+    FROM e JOIN child c ON c.postcode = e.postcode AND c.date_of_birth = e.dob
+     AND c.family_key = e.family AND c.given_key = e.given AND c.gender = e.gender
+   WHERE c.status = 'ACTIVE' AND e.family <> '' AND e.given <> ''
+   GROUP BY e.line
+), agreed AS MATERIALIZED (
+  SELECT line, child_id FROM agreeing WHERE children = 1 AND contradicted IS NOT TRUE
+), near AS MATERIALIZED (
+  SELECT a.line, r.id AS rival FROM agreed a JOIN e ON e.line = a.line
+    JOIN child r ON r.postcode = e.postcode
+   WHERE r.id <> a.child_id AND r.status = 'ACTIVE'
+  UNION
+  SELECT a.line, r.id FROM agreed a JOIN e ON e.line = a.line
+    JOIN child r ON left(r.postcode, -2) = left(e.postcode, -2)
+     AND r.date_of_birth IN (e.dob, cp_date_swapped(e.dob))
+   WHERE r.id <> a.child_id AND r.status = 'ACTIVE'
+), q AS MATERIALIZED ({
+    _STAGE_AS_QUERY.replace("/*where*/", "WHERE s.line IN (SELECT line FROM near)")
+}), rivalled AS (
+  SELECT DISTINCT n.line FROM near n JOIN q ON q.line = n.line JOIN child c ON c.id = n.rival
+   CROSS JOIN LATERAL (SELECT {LEVELS_SQL}) l
+   WHERE {WEIGHT_SQL} > $7
+)
+INSERT INTO feed_match (line, outcome, child_id, weight)
+SELECT line, 'PROBABLE', child_id, $8 FROM agreed
+ WHERE line NOT IN (SELECT line FROM rivalled)
+"""  # noqa: S608 - built from constant SQL texts
 
 
 def _routes_sql() -> str:
@@ -249,6 +295,7 @@ def _positional(sql: str) -> str:
 
 
 PAIRS = _positional(_PAIRS)
+CLEAR = _positional(_CLEAR_SQL)
 
 
 async def stage(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -267,6 +314,9 @@ async def match(pg: Any, source: str, model: Model, lines: Lines) -> None:
     await pg.execute(_UNCHANGED, source)
     await pg.execute(_KNOWN_RECORD, source)
     await pg.execute(_IDENTIFIERS)
+    clear = clear_match(model, strong=lines.strong, margin=lines.margin)
+    if clear is not None:
+        await pg.execute(CLEAR, *weight_values(model), clear.rival_floor, clear.weight)
     await pg.execute("ANALYZE feed_match")
     await pg.execute(_ROUTES)
     await pg.execute("ANALYZE feed_candidate")

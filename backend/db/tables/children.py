@@ -77,6 +77,8 @@ class Child(SQLModel, table=True):
         Index("child_given_birth_idx", "given_key", "date_of_birth"),
         Index("child_postcode_birth_idx", "postcode", "date_of_birth"),
         Index("child_sector_given_sound_idx", text("left(postcode, -2)"), "given_sound"),
+        # Rivals of a clear match (backend/linkage/clear_match.py): born that day there.
+        Index("child_sector_birth_idx", text("left(postcode, -2)"), "date_of_birth"),
         Index(
             "child_district_family_prefix_idx",
             text("split_part(postcode, ' ', 1)"),
