@@ -28,6 +28,9 @@ from backend.linkage.model import Model, Thresholds
 from backend.services.search import current_model
 
 BATCH_SIZE = 5_000
+# A batch is matched in two halves on two connections (two cores) once it is this big;
+# below, the second connection's round trips cost more than they save.
+SPLIT_FROM = 500
 # The best candidate must be this many bits ahead of the next to be taken without a
 # review: 2^10, a thousand times likelier.
 LEAD_MARGIN = 10.0
@@ -163,14 +166,56 @@ async def import_file(
         if not await pg.fetchval(_LOCK):
             raise BadInput("another import is running; try again when it has finished")
         try:
-            return await _import(pg, conn, request, progress, batch_size)
+            if request.dry_run:
+                # A dry run's batches stay uncommitted: a second connection would not
+                # see the children the batches before it create.
+                return await _import(pg, conn, request, progress, batch_size, None)
+            async with engine.connect() as second:
+                helper = await driver(second)
+                await second.commit()
+                try:
+                    return await _import(pg, conn, request, progress, batch_size, helper)
+                finally:
+                    await feed_matching.drop_temporary(helper)
         finally:
             await pg.execute(_UNLOCK)
 
 
+async def _match(
+    pg: Any, helper: Any | None, batch: list[tuple[Any, ...]], source: str, model: Model,
+    lines: feed_matching.Lines,
+) -> None:  # fmt: skip
+    """Stage and match a batch on `pg`, half of it on `helper` at the same time when there
+    is one. Matching only reads the directory: the batches before are committed, so both
+    connections see the same children."""
+    if helper is None or len(batch) < SPLIT_FROM:
+        await feed_matching.stage(pg, batch)
+        await feed_matching.match(pg, source, model, lines)
+        return
+    half = len(batch) // 2
+    mine, theirs = batch[:half], batch[half:]
+
+    async def match_mine() -> None:
+        await feed_matching.stage(pg, mine)
+        await feed_matching.match(pg, source, model, lines)
+
+    async def match_theirs() -> list[tuple[Any, ...]]:
+        async with helper.transaction():
+            await feed_matching.stage(helper, theirs)
+            await feed_matching.match(helper, source, model, lines)
+            return await feed_matching.matches(helper)
+
+    # A TaskGroup: if one half fails, the other is cancelled before the batch rolls back.
+    async with asyncio.TaskGroup() as group:
+        group.create_task(match_mine())
+        decided = group.create_task(match_theirs())
+    await feed_matching.adopt(pg, theirs, decided.result())
+
+
 async def _import(
-    pg: Any, conn: Any, request: ImportRequest, progress: Progress | None, batch_size: int
-) -> ImportSummary:
+    pg: Any, conn: Any, request: ImportRequest, progress: Progress | None, batch_size: int,
+    helper: Any | None,
+) -> ImportSummary:  # fmt: skip
     if not await feed_runs.source_exists(pg, request.source):
         raise BadInput(
             f"unknown source {request.source}: register it first with"
@@ -226,8 +271,7 @@ async def _import(
     try:
         for batch in batches:
             async with pg.transaction():
-                await feed_matching.stage(pg, batch)
-                await feed_matching.match(pg, request.source, model, lines)
+                await _match(pg, helper, batch, request.source, model, lines)
                 counts = await feed_apply.apply(pg, request.source, summary.run_id)
                 if summary.run_id is not None:
                     await feed_runs.record_batch(pg, summary.run_id, batch[-1][0], counts)

@@ -298,6 +298,9 @@ PAIRS = _positional(_PAIRS)
 CLEAR = _positional(_CLEAR_SQL)
 
 
+MATCH_COLUMNS = ("line", "outcome", "child_id", "weight", "candidates")
+
+
 async def stage(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
     await pg.execute(CREATE_TEMPORARY)
     await pg.copy_records_to_table("feed_stage", records=rows, columns=list(STAGE_COLUMNS))
@@ -323,6 +326,24 @@ async def match(pg: Any, source: str, model: Model, lines: Lines) -> None:
     await pg.execute(PAIRS, *weight_values(model))
     await pg.execute("ANALYZE feed_pair")
     await pg.execute(_DECIDE, lines.possible, lines.strong, lines.margin, lines.shown)
+
+
+async def matches(pg: Any) -> list[tuple[Any, ...]]:
+    """The outcomes decided on this connection, to carry over to another."""
+    # candidates as text: SQLAlchemy's codec decodes jsonb on the way out, but COPY's
+    # encoder takes only text on the way in.
+    sql = "SELECT line, outcome, child_id, weight, CAST(candidates AS text) FROM feed_match"
+    return [tuple(found) for found in await pg.fetch(sql)]
+
+
+async def adopt(
+    pg: Any, rows: Sequence[tuple[Any, ...]], decided: Sequence[tuple[Any, ...]]
+) -> None:
+    """Records staged and matched on another connection, added to this one's batch."""
+    await pg.copy_records_to_table("feed_stage", records=rows, columns=list(STAGE_COLUMNS))
+    await pg.copy_records_to_table("feed_match", records=decided, columns=list(MATCH_COLUMNS))
+    await pg.execute("ANALYZE feed_stage")
+    await pg.execute("ANALYZE feed_match")
 
 
 # A review's record staged again as line 1, with the team's decision as its outcome.
