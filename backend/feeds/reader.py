@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from backend.db.tables.vocabulary import CARER_RELATIONSHIPS, GENDERS
 from backend.domain.identifiers import nhs_number_valid, normalise_postcode, upn_valid
+from backend.errors import BadInput
 from backend.feeds.records import COLUMNS, LIST_KEYS, REQUIRED, Carer, FeedRecord, Service
 
 FORMATS = ("csv", "jsonl")
@@ -310,6 +311,16 @@ def _record(line: int, values: dict[str, Any], known: Vocabulary) -> FeedRecord:
     if check.problems:
         raise _RowProblems(check.problems)
     return record
+
+
+def record_from(values: dict[str, Any], known: Vocabulary) -> FeedRecord:
+    """One record given as values (not read from a file), checked as a file's line is;
+    the first problem raised as BadInput naming its column."""
+    try:
+        return _record(1, values, known)
+    except _RowProblems as found:
+        problem = found.problems[0]
+        raise BadInput(problem.message, field=problem.column) from None
 
 
 def _csv_rows(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -9,9 +9,8 @@ second waits for nothing and is refused.
 
 import asyncio
 import csv
-import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -96,37 +95,12 @@ class _Batches:
         for item in self.source:
             if item.line <= self.after_line:
                 continue
-            batch.append(_stage_row(item, self.authorities))
+            batch.append(feed_matching.stage_row(item, self.authorities))
             if len(batch) >= self.size:
                 yield batch
                 batch = []
         if batch:
             yield batch
-
-
-def _stage_row(item: FeedRecord, authorities: dict[str, int]) -> tuple[Any, ...]:
-    def listed(values: Any) -> str | None:
-        return None if values is None else json.dumps([asdict(v) for v in values], default=str)
-
-    return (
-        item.line,
-        item.source_record_id,
-        item.content_hash,
-        item.nhs_number,
-        item.upn,
-        item.given_names,
-        item.family_name,
-        item.previous_family_name,
-        item.date_of_birth,
-        item.gender,
-        item.address_line_1,
-        item.address_line_2,
-        item.town,
-        item.postcode,
-        authorities[item.responsible_authority],
-        listed(item.carers),
-        listed(item.services),
-    )
 
 
 def _vocabulary(known: Directory) -> Vocabulary:

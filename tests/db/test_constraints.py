@@ -13,14 +13,14 @@ async def test_a_contact_point_id_with_a_wrong_check_digit_is_refused(engine: As
     with pytest.raises(IntegrityError, match="child_contact_point_id_valid"):
         async with engine.begin() as conn:
             la = await factories.authority(conn)
-            await factories.child(conn, la, contact_point_id="000000123450")
+            await factories.child_row(conn, la, contact_point_id="000000123450")
 
 
 async def test_an_nhs_number_failing_its_modulus_11_check_is_refused(engine: AsyncEngine) -> None:
     with pytest.raises(IntegrityError, match="child_nhs_number_valid"):
         async with engine.begin() as conn:
             la = await factories.authority(conn)
-            await factories.child(conn, la, nhs_number="9434765918")
+            await factories.child_row(conn, la, nhs_number="9434765918")
 
 
 async def test_a_valid_nhs_number_is_accepted(engine: AsyncEngine) -> None:
@@ -39,7 +39,7 @@ async def test_an_unnormalised_postcode_is_refused(engine: AsyncEngine) -> None:
     with pytest.raises(IntegrityError, match="child_postcode_normalised"):
         async with engine.begin() as conn:
             la = await factories.authority(conn)
-            await factories.child(conn, la, postcode="ls14ap")
+            await factories.child_row(conn, la, postcode="ls14ap")
 
 
 async def test_a_child_has_at_most_one_active_lead_professional(engine: AsyncEngine) -> None:

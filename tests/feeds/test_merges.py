@@ -59,6 +59,9 @@ async def duplicate(engine: AsyncEngine, world: World) -> str:
             text(
                 "INSERT INTO provenance (child_id, field, source, source_record_id)"
                 " VALUES (:child, 'nhs_number', 'NHS_DEMOGRAPHICS', 'PDS-1')"
+                # The factory's own provenance, vouched for by the NHS instead.
+                " ON CONFLICT (child_id, field) DO UPDATE SET source = excluded.source,"
+                " source_record_id = excluded.source_record_id"
             ),
             {"child": child_id},
         )
@@ -101,10 +104,11 @@ async def test_the_kept_record_takes_what_it_lacks_and_the_merged_records_rows(
     merge = body["data"]["mergeChildren"]
     assert (merge["keepChildId"], merge["mergedChildId"]) == (world.open_child, duplicate)
     assert merge["filledFields"] == ["nhs_number", "other_names", "upn"]
+    # Two source records: the factory's (each child is entered as a feed enters it) and PDS-1.
     assert (merge["involvementsMoved"], merge["carersMoved"], merge["sourceRecordsMoved"]) == (
         1,
         1,
-        1,
+        2,
     )
     kept = (await people.ask("manager", VIEW, id=world.open_child))["data"]["child"]
     assert kept["nhsNumber"] == "4010232137"

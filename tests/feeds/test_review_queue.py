@@ -166,7 +166,8 @@ async def test_the_same_child_takes_the_record_by_precedence_with_provenance(
     source = await _scalar(
         engine,
         "SELECT source || ' ' || source_record_id FROM provenance p JOIN child c"
-        " ON c.id = p.child_id WHERE p.field = 'given_names'",
+        " ON c.id = p.child_id WHERE p.field = 'given_names' AND c.contact_point_id = :id",
+        id=world.shielded_child.replace(" ", ""),
     )
     assert source == "SCHOOL_CENSUS CENSUS-77"
 

@@ -19,11 +19,13 @@ outcome at once into `feed_match`:
 Both temporary tables live on the load's connection, emptied at every batch.
 """
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from backend.db.queries.linkage import LEVELS_SQL, ROUTES, WEIGHT_SQL, route_sql
+from backend.feeds.records import FeedRecord
 from backend.linkage.clear_match import clear_match
 from backend.linkage.fields import LEVELS, LinkField
 from backend.linkage.model import Model
@@ -301,6 +303,33 @@ CLEAR = _positional(_CLEAR_SQL)
 MATCH_COLUMNS = ("line", "outcome", "child_id", "weight", "candidates")
 
 
+def stage_row(item: FeedRecord, authorities: dict[str, int]) -> tuple[Any, ...]:
+    """A checked record as a row of feed_stage (STAGE_COLUMNS), its authority by id."""
+
+    def listed(values: Any) -> str | None:
+        return None if values is None else json.dumps([asdict(v) for v in values], default=str)
+
+    return (
+        item.line,
+        item.source_record_id,
+        item.content_hash,
+        item.nhs_number,
+        item.upn,
+        item.given_names,
+        item.family_name,
+        item.previous_family_name,
+        item.date_of_birth,
+        item.gender,
+        item.address_line_1,
+        item.address_line_2,
+        item.town,
+        item.postcode,
+        authorities[item.responsible_authority],
+        listed(item.carers),
+        listed(item.services),
+    )
+
+
 async def stage(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
     await pg.execute(CREATE_TEMPORARY)
     await pg.copy_records_to_table("feed_stage", records=rows, columns=list(STAGE_COLUMNS))
@@ -365,6 +394,12 @@ async def restage_review(pg: Any, review_id: Any, *, outcome: str, child_id: int
     await pg.execute(
         "INSERT INTO feed_match (line, outcome, child_id) VALUES (1, $1, $2)", outcome, child_id
     )
+
+
+async def stage_new(pg: Any, row: tuple[Any, ...]) -> None:
+    """Stage one record as a new child, matched to no one (for `feed_apply.apply`)."""
+    await stage(pg, [row])
+    await pg.execute("INSERT INTO feed_match (line, outcome) VALUES ($1, 'NEW')", row[0])
 
 
 async def staged_child(pg: Any) -> int:
