@@ -21,10 +21,16 @@ Both temporary tables live on the load's connection, emptied at every batch.
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from backend.db.queries.linkage import LEVELS_SQL, ROUTES, WEIGHT_SQL, route_sql
+from backend.db.queries.linkage import (
+    LEVELS_SQL,
+    LOCATION_VISIBLE,
+    ROUTES,
+    WEIGHT_SQL,
+    route_sql,
+)
 from backend.feeds.records import FeedRecord
 from backend.linkage.clear_match import clear_match
 from backend.linkage.fields import LEVELS, LinkField
@@ -93,7 +99,12 @@ _STAGE_AS_QUERY = """
 # Every search route but the two a whole record does not need: everyone born that day
 # (the costliest; a record has its names and postcode to go on) and the family name among
 # children whose whereabouts a searcher may not see (a feed compares every child).
-FEED_ROUTES = tuple(route for route in ROUTES if route.name not in ("birth", "family_unseen"))
+_FEED_CAPS = {"family_year": 30, "given_year": 30}
+FEED_ROUTES = tuple(
+    replace(route, cap=_FEED_CAPS.get(route.name, route.cap))
+    for route in ROUTES
+    if route.name not in ("birth", "family_unseen")
+)
 
 _UNCHANGED = """
 INSERT INTO feed_match (line, outcome, child_id)
@@ -192,11 +203,22 @@ _ROUTES = _routes_sql()
 
 # MATERIALIZED: inlined, the record's variants and codes would be computed again for
 # every candidate pair (half a millisecond each, most of a batch's time).
+# Most candidates of a route on names were born on another day somewhere else. What the
+# date and the postcode weigh, with every other field at its best ($7, and $8 for a
+# previous name), bounds a candidate's weight: under the pruning line ($9, see
+# `pruning_line`) it can change no decision, and its names (the costly comparisons) are
+# never compared. A line with an NHS number and UPN conflict keeps all its candidates.
 _PAIRS = f"""
 WITH q AS MATERIALIZED ({_STAGE_AS_QUERY}),
 compared AS (
   SELECT DISTINCT ON (p.line, c.id) p.line, c.id AS child_id, {LEVELS_SQL}
     FROM feed_candidate p JOIN q ON q.line = p.line JOIN child c ON c.id = p.child_id
+   WHERE (CAST(:w_birth AS float8[]))[
+           cp_birth_level(q.dob, q.dob_swapped, q.dob_slips, c.date_of_birth) + 1]
+         + (CAST(:w_postcode AS float8[]))[CASE WHEN {LOCATION_VISIBLE}
+             THEN cp_postcode_level(q.postcode, q.outward, c.postcode) ELSE 0 END + 1]
+         + $7 + CASE WHEN q.previous IS NULL THEN 0 ELSE $8 END >= $9
+      OR EXISTS (SELECT 1 FROM feed_match m WHERE m.line = p.line)
 )
 INSERT INTO feed_pair (line, child_id, weight, family_level, given_level, birth_level,
                        postcode_level, gender_level, previous_level)
@@ -287,6 +309,19 @@ def weight_values(model: Model) -> list[list[float]]:
     ]
 
 
+def pruning_line(lines: Lines) -> float:
+    """A candidate weighing less than this changes no outcome: it is no possible match,
+    so never shown nor NEW's alternative; and as a runner-up it could stop a probable
+    match only by coming within the margin of a best at or over the strong line."""
+    return min(lines.possible, lines.strong - lines.margin)
+
+
+def name_bounds(model: Model) -> tuple[float, float]:
+    """The most a candidate's names and gender can weigh, and its previous name."""
+    best = sum(max(model.weights(f)) for f in (LinkField.FAMILY, LinkField.GIVEN, LinkField.GENDER))
+    return best, max(model.weights(LinkField.PREVIOUS))
+
+
 def _positional(sql: str) -> str:
     """WEIGHT_SQL's named weight parameters as asyncpg's numbered ones."""
     for number, name in enumerate(
@@ -352,7 +387,7 @@ async def match(pg: Any, source: str, model: Model, lines: Lines) -> None:
     await pg.execute("ANALYZE feed_match")
     await pg.execute(_ROUTES)
     await pg.execute("ANALYZE feed_candidate")
-    await pg.execute(PAIRS, *weight_values(model))
+    await pg.execute(PAIRS, *weight_values(model), *name_bounds(model), pruning_line(lines))
     await pg.execute("ANALYZE feed_pair")
     await pg.execute(_DECIDE, lines.possible, lines.strong, lines.margin, lines.shown)
 
