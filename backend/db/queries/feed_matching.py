@@ -56,23 +56,6 @@ STAGE_COLUMNS = (
     "services",
 )
 
-CREATE_TEMPORARY = """
-CREATE TEMPORARY TABLE IF NOT EXISTS feed_stage (
-  line int PRIMARY KEY, source_record_id text NOT NULL, content_hash text NOT NULL,
-  nhs_number text, upn text, given_names text NOT NULL, family_name text NOT NULL,
-  previous_family_name text, date_of_birth date NOT NULL, gender text NOT NULL,
-  address_line1 text, address_line2 text, town text, postcode text,
-  authority_id int NOT NULL, carers jsonb, services jsonb);
-CREATE TEMPORARY TABLE IF NOT EXISTS feed_match (
-  line int PRIMARY KEY, outcome text NOT NULL, child_id bigint, weight float8,
-  candidates jsonb);
-CREATE TEMPORARY TABLE IF NOT EXISTS feed_candidate (line int NOT NULL, child_id bigint NOT NULL);
-CREATE TEMPORARY TABLE IF NOT EXISTS feed_pair (
-  line int NOT NULL, child_id bigint NOT NULL, weight float8 NOT NULL,
-  family_level int, given_level int, birth_level int, postcode_level int,
-  gender_level int, previous_level int);
-TRUNCATE feed_stage, feed_match, feed_candidate, feed_pair;
-"""
 
 # A staged record seen as the query side of the linkage SQL.
 # cp_date_slips costs half a millisecond a call: it is called once per record, its
@@ -95,6 +78,26 @@ _STAGE_AS_QUERY = """
                  nullif(cp_name_key(s.previous_family_name), '') AS previous,
                  s.date_of_birth AS dob, s.postcode, s.gender
             FROM feed_stage s /*where*/) k OFFSET 0) d"""
+
+# The temporary tables of a batch, emptied.
+CREATE_TEMPORARY = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_stage (
+  line int PRIMARY KEY, source_record_id text NOT NULL, content_hash text NOT NULL,
+  nhs_number text, upn text, given_names text NOT NULL, family_name text NOT NULL,
+  previous_family_name text, date_of_birth date NOT NULL, gender text NOT NULL,
+  address_line1 text, address_line2 text, town text, postcode text,
+  authority_id int NOT NULL, carers jsonb, services jsonb);
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_match (
+  line int PRIMARY KEY, outcome text NOT NULL, child_id bigint, weight float8,
+  candidates jsonb);
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_candidate (line int NOT NULL, child_id bigint NOT NULL);
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_pair (
+  line int NOT NULL, child_id bigint NOT NULL, weight float8 NOT NULL,
+  family_level int, given_level int, birth_level int, postcode_level int,
+  gender_level int, previous_level int);
+CREATE TEMPORARY TABLE IF NOT EXISTS feed_query AS {_STAGE_AS_QUERY} WITH NO DATA;
+TRUNCATE feed_stage, feed_match, feed_candidate, feed_pair, feed_query;
+"""
 
 # Every search route but the two a whole record does not need: everyone born that day
 # (the costliest; a record has its names and postcode to go on) and the family name among
@@ -186,33 +189,37 @@ SELECT line, 'PROBABLE', child_id, $8 FROM agreed
 """  # noqa: S608 - built from constant SQL texts
 
 
+# The records still to decide seen as queries, computed once for the routes and the
+# pairs (the date's slips, the names' variants and codes cost about a millisecond a
+# record): those not matched yet, and those whose NHS number and UPN name two children
+# (REVIEW already: their two candidates are compared and shown).
+_QUERIES_WHERE = (
+    "WHERE NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line AND m.outcome <> 'REVIEW')"
+)
+_QUERIES = f"""INSERT INTO feed_query {_STAGE_AS_QUERY.replace("/*where*/", _QUERIES_WHERE)}"""
+
+
 def _routes_sql() -> str:
     union = " UNION ".join(f"({route_sql(route, guarded=True)})" for route in FEED_ROUTES)
-    query = _STAGE_AS_QUERY.replace(
-        "/*where*/", "WHERE NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = s.line)"
-    )
-    # MATERIALIZED: each record's variants and codes computed once, not once per route.
     return f"""
-WITH q AS MATERIALIZED ({query})
 INSERT INTO feed_candidate (line, child_id)
-SELECT q.line, r.id FROM q CROSS JOIN LATERAL ({union}) r
+SELECT q.line, r.id FROM feed_query q CROSS JOIN LATERAL ({union}) r
+ WHERE NOT EXISTS (SELECT 1 FROM feed_match m WHERE m.line = q.line)
 """  # noqa: S608 - built from constant SQL texts
 
 
 _ROUTES = _routes_sql()
 
-# MATERIALIZED: inlined, the record's variants and codes would be computed again for
-# every candidate pair (half a millisecond each, most of a batch's time).
 # Most candidates of a route on names were born on another day somewhere else. What the
 # date and the postcode weigh, with every other field at its best ($7, and $8 for a
 # previous name), bounds a candidate's weight: under the pruning line ($9, see
 # `pruning_line`) it can change no decision, and its names (the costly comparisons) are
 # never compared. A line with an NHS number and UPN conflict keeps all its candidates.
 _PAIRS = f"""
-WITH q AS MATERIALIZED ({_STAGE_AS_QUERY}),
-compared AS (
+WITH compared AS (
   SELECT DISTINCT ON (p.line, c.id) p.line, c.id AS child_id, {LEVELS_SQL}
-    FROM feed_candidate p JOIN q ON q.line = p.line JOIN child c ON c.id = p.child_id
+    FROM feed_candidate p JOIN feed_query q ON q.line = p.line
+    JOIN child c ON c.id = p.child_id
    WHERE (CAST(:w_birth AS float8[]))[
            cp_birth_level(q.dob, q.dob_swapped, q.dob_slips, c.date_of_birth) + 1]
          + (CAST(:w_postcode AS float8[]))[CASE WHEN {LOCATION_VISIBLE}
@@ -385,6 +392,8 @@ async def match(pg: Any, source: str, model: Model, lines: Lines) -> None:
     if clear is not None:
         await pg.execute(CLEAR, *weight_values(model), clear.rival_floor, clear.weight)
     await pg.execute("ANALYZE feed_match")
+    await pg.execute(_QUERIES)
+    await pg.execute("ANALYZE feed_query")
     await pg.execute(_ROUTES)
     await pg.execute("ANALYZE feed_candidate")
     await pg.execute(PAIRS, *weight_values(model), *name_bounds(model), pruning_line(lines))
@@ -418,7 +427,9 @@ SELECT * FROM jsonb_populate_record(CAST(NULL AS feed_stage),
      FROM match_review WHERE id = $1))
 """
 
-_DROP_TEMPORARY = "DROP TABLE IF EXISTS feed_stage, feed_match, feed_candidate, feed_pair, feed_win"
+_DROP_TEMPORARY = (
+    "DROP TABLE IF EXISTS feed_stage, feed_match, feed_candidate, feed_pair, feed_query, feed_win"
+)
 
 
 async def restage_review(pg: Any, review_id: Any, *, outcome: str, child_id: int | None) -> None:
