@@ -76,6 +76,44 @@ async def test_a_namesake_born_the_same_day_at_the_same_address_goes_to_review(
     assert (summary.probable, summary.review, summary.created) == (0, 1, 0)
 
 
+async def test_another_family_name_with_the_given_name_and_birth_date_is_the_child(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
+) -> None:
+    # A name change (adoption, a parent's marriage): no household explains a stranger.
+    child_id = await _child(engine, authorities[LEEDS], family_name="Smith")
+    summary = await load(write_csv(row(family_name="Okafor")))
+    assert (summary.probable, summary.review, summary.created) == (1, 0, 0)
+    linked = await _one(engine, "SELECT child_id FROM source_record WHERE source_key = 'REC-1'")
+    assert linked.child_id == child_id
+
+
+async def test_another_family_name_with_a_slipped_birth_date_goes_to_review(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
+) -> None:
+    await _child(engine, authorities[LEEDS], family_name="Smith")
+    summary = await load(write_csv(row(family_name="Okafor", date_of_birth="2015-03-15")))
+    assert (summary.probable, summary.review, summary.created) == (0, 1, 0)
+
+
+async def test_another_birth_date_with_the_names_and_postcode_is_the_child(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
+) -> None:
+    # No family gives two children one name: the date is the source's mistake.
+    child_id = await _child(engine, authorities[LEEDS])
+    summary = await load(write_csv(row(date_of_birth="2011-08-02")))
+    assert (summary.probable, summary.review, summary.created) == (1, 0, 0)
+    linked = await _one(engine, "SELECT child_id FROM source_record WHERE source_key = 'REC-1'")
+    assert linked.child_id == child_id
+
+
+async def test_another_birth_date_with_a_misspelt_family_name_goes_to_review(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
+) -> None:
+    await _child(engine, authorities[LEEDS], family_name="Smith")
+    summary = await load(write_csv(row(family_name="Smyth", date_of_birth="2011-08-02")))
+    assert (summary.probable, summary.review, summary.created) == (0, 1, 0)
+
+
 async def test_a_new_brother_at_the_same_address_is_a_new_child_not_a_review(
     engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
 ) -> None:

@@ -13,8 +13,9 @@ outcome at once into `feed_match`:
 4. Otherwise the linkage engine: candidates through the feed routes (the search routes
    of `backend/db/queries/linkage.py`, q being the staged record), each candidate's
    fields compared and weighed. PROBABLE when the best is a strong match, far ahead of
-   the next, with no name or date of birth plainly different and no NHS number or UPN
-   that contradicts it; REVIEW when it is at least a possible match; else NEW.
+   the next, with no name or date of birth plainly different (unless the rest says a
+   name change or a slip: `_DIFFERENT`) and no NHS number or UPN that contradicts it;
+   REVIEW when it is at least a possible match; else NEW.
 
 Both temporary tables live on the load's connection, emptied at every batch.
 """
@@ -234,10 +235,20 @@ SELECT line, child_id, {WEIGHT_SQL}, family_level, given_level, birth_level,
   FROM compared
 """  # noqa: S608 - built from constant SQL texts
 
+# A best candidate with one of these is a doubt, however much the rest weighs. Another
+# given name: a twin the directory does not hold yet looks just like that. Another family
+# name is a name change when the given name and birth date are the child's (no household
+# explains a stranger sharing both); another birth date a slip of the pen when the names
+# and postcode are the child's (no family gives two children one name).
 _DIFFERENT = (
-    f"family_level = {LEVELS[LinkField.FAMILY].index('DIFFERENT')}"
-    f" OR given_level = {LEVELS[LinkField.GIVEN].index('DIFFERENT')}"
-    f" OR birth_level = {LEVELS[LinkField.BIRTH].index('DIFFERENT')}"
+    f"given_level = {LEVELS[LinkField.GIVEN].index('DIFFERENT')}"
+    f" OR (birth_level = {LEVELS[LinkField.BIRTH].index('DIFFERENT')}"
+    f" AND NOT (family_level = {LEVELS[LinkField.FAMILY].index('EXACT')}"
+    f" AND given_level = {LEVELS[LinkField.GIVEN].index('EXACT')}"
+    f" AND postcode_level = {LEVELS[LinkField.POSTCODE].index('EXACT')}))"
+    f" OR (family_level = {LEVELS[LinkField.FAMILY].index('DIFFERENT')}"
+    f" AND NOT (given_level = {LEVELS[LinkField.GIVEN].index('EXACT')}"
+    f" AND birth_level = {LEVELS[LinkField.BIRTH].index('EXACT')}))"
 )
 
 # Another child of the family: another given name and a birth date no slip explains.
