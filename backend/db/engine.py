@@ -13,7 +13,14 @@ APP_ROLE = "contactpoint_app"
 
 
 def create_engine(url: str, *, pool_size: int = 10, as_app_role: bool = True) -> AsyncEngine:
-    server_settings = {"application_name": "contactpoint", "timezone": "UTC"}
+    server_settings = {
+        "application_name": "contactpoint",
+        "timezone": "UTC",
+        # A process killed mid-statement (an import stopped with kill -9, a crashed
+        # worker) would leave its backend running the statement to the end, holding its
+        # locks and the import lock; checked every 2 s, the backend ends with it.
+        "client_connection_check_interval": "2s",
+    }
     if as_app_role:
         server_settings["role"] = APP_ROLE
     return create_async_engine(

@@ -1,5 +1,6 @@
 """The `contactpoint` console script, run as a user would: exit codes and one-line errors."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -354,3 +355,48 @@ async def test_sources_add_registers_a_source_with_its_own_field_precedence(
     async with owner_engine.connect() as conn:
         rank = await conn.execute(text("SELECT cp_feed_rank('NHS_PDS', 'nhs_number')"))
         assert rank.scalar_one() == 1
+
+
+async def _until(engine: AsyncEngine, sql: str, seconds: float = 15.0) -> bool:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        async with engine.connect() as conn:
+            if (await conn.execute(text(sql))).scalar_one():
+                return True
+        await asyncio.sleep(0.2)
+    return False
+
+
+WAITING_IMPORT = (
+    "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = current_database()"
+    " AND wait_event_type = 'Lock' AND application_name = 'contactpoint'"
+)
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_a_killed_import_leaves_no_statement_running_in_the_database(
+    engine: AsyncEngine, owner_engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    # Its backend would otherwise wait on, then run, its statement to the end, holding
+    # the import lock: the operator's resume would be refused as "another import".
+    async with engine.begin() as conn:
+        await factories.authority(conn)
+    feed = tmp_path / "census.csv"
+    feed.write_text(
+        FEED_HEADER + "SC-1,,,Amelia,Smith,,2015-03-14,F,12 Park Road,,Leeds,LS1 4AP,E08000035\n"
+    )
+    async with engine.connect() as blocker:
+        await blocker.execute(text("LOCK TABLE import_run IN ACCESS EXCLUSIVE MODE"))
+        process = await asyncio.create_subprocess_exec(
+            CONTACTPOINT, "import", "--source", "SCHOOL_CENSUS", str(feed),
+            env={**os.environ, "DATABASE_URL": database_url},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            # As the owner: the app role cannot see other sessions' statements.
+            assert await _until(owner_engine, WAITING_IMPORT)
+        finally:
+            process.kill()
+            await process.wait()
+        assert await _until(owner_engine, f"SELECT NOT ({WAITING_IMPORT})", seconds=10)
+        await blocker.rollback()
