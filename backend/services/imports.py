@@ -10,7 +10,7 @@ second waits for nothing and is refused.
 import asyncio
 import csv
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,6 @@ class _Batches:
     authorities: dict[str, int]
     after_line: int
     size: int
-    last_line: int = field(default=0)
 
     def __iter__(self) -> Iterator[list[tuple[Any, ...]]]:
         batch: list[tuple[Any, ...]] = []
@@ -120,7 +119,7 @@ def _write_rejects(path: Path, found: Scan) -> None:
             writer.writerow([problem.line, problem.column, problem.message])
 
 
-def feed_lines(model: Model, children: int) -> feed_matching.Lines:
+def feed_lines(children: int) -> feed_matching.Lines:
     thresholds = Thresholds.for_directory(children)
     return feed_matching.Lines(
         possible=thresholds.possible, strong=thresholds.strong, margin=LEAD_MARGIN
@@ -150,9 +149,22 @@ async def import_file(
                 try:
                     return await _import(pg, conn, request, progress, batch_size, helper)
                 finally:
-                    await feed_matching.drop_temporary(helper)
+                    await _leave_clean(second, helper)
         finally:
-            await pg.execute(_UNLOCK)
+            await _leave_clean(conn, pg, _UNLOCK)
+
+
+async def _leave_clean(conn: Any, pg: Any, *then: str) -> None:
+    """Drop the batch's temporary tables (the last batch's records, weights against
+    shielded children) before the connection goes back to its pool. A connection a
+    failure left unusable is closed instead, which drops them and frees its locks, and
+    the failure that brought us here stays the one reported."""
+    try:
+        await feed_matching.drop_temporary(pg)
+        for sql in then:
+            await pg.execute(sql)
+    except Exception:  # whatever broke first is what the caller sees
+        await conn.invalidate()
 
 
 async def _match(
@@ -180,9 +192,13 @@ async def _match(
             return await feed_matching.matches(helper)
 
     # A TaskGroup: if one half fails, the other is cancelled before the batch rolls back.
-    async with asyncio.TaskGroup() as group:
-        group.create_task(match_mine())
-        decided = group.create_task(match_theirs())
+    # Its ExceptionGroup is unwrapped, so that the failure is named as itself.
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(match_mine())
+            decided = group.create_task(match_theirs())
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
     await feed_matching.adopt(pg, theirs, decided.result())
 
 
@@ -213,7 +229,7 @@ async def _import(
 
     model = await current_model(conn, await pg.fetchval("SELECT max(id) FROM linkage_model"))
     children = int(await pg.fetchval("SELECT count(*) FROM child WHERE status = 'ACTIVE'"))
-    lines = feed_lines(model, children)
+    lines = feed_lines(children)
     # Loading works on the driver's own transactions from here on.
     await conn.commit()
 

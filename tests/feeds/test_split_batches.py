@@ -75,3 +75,40 @@ async def test_a_split_batch_run_again_changes_nothing(
     await load(path)
     again = await load(path)
     assert (again.unchanged, again.created) == (2, 0)
+
+
+async def test_a_failure_in_either_half_is_reported_as_itself_and_writes_nothing(
+    engine: AsyncEngine,
+    authorities: dict[str, int],
+    write_csv: Callable[..., Any],
+    load: Any,
+    split_every_batch: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def lost(pg: Any) -> list[tuple[Any, ...]]:
+        raise ConnectionResetError("the second connection was lost")
+
+    monkeypatch.setattr(imports.feed_matching, "matches", lost)
+    path = write_csv(row(source_record_id="A"), row(source_record_id="B", given_names="Zara"))
+    with pytest.raises(ConnectionResetError, match="second connection was lost"):
+        await load(path)
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM child")) == 0
+
+
+async def test_a_load_leaves_no_records_behind_on_its_pooled_connections(
+    engine: AsyncEngine,
+    authorities: dict[str, int],
+    write_csv: Callable[..., Any],
+    load: Any,
+    split_every_batch: None,
+) -> None:
+    # The temporary tables hold the last batch's records and weights against every child.
+    await load(write_csv(row(source_record_id="A"), row(source_record_id="B", given_names="Zara")))
+    async with engine.connect() as conn:
+        left = await conn.scalar(
+            text(
+                "SELECT count(*) FROM pg_class WHERE relpersistence = 't' AND relname LIKE 'feed%'"
+            )
+        )
+    assert left == 0
