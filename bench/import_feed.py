@@ -17,7 +17,8 @@ quality  Truth known. Duplicates of K directory children, each with 1-3 details 
          the corruption model of the search bench (bench/corruption.py) and no identifier,
          and K people the directory does not hold: 60 % made of other children's parts,
          20 % twins of a directory child (same family, birth date, address; another given
-         name), 20 % siblings (same family and address, another given name and birth date).
+         name; --twins sets that share, the rest made of parts), 20 % siblings (same
+         family and address, another given name and birth date).
          A wrong merge is worse than a review, so the figures are: precision of the
          automatic merges (target >= 0.999), the share sent to review (<= 2 %), recall of
          merges + reviews (the right child merged or among the review's candidates, >= 0.99).
@@ -275,7 +276,7 @@ class Truth:
     changes: dict[str, str] = field(default_factory=dict)  # duplicates: what was changed
 
 
-def quality_rows(children: list[DirectoryChild], people: int, seed: int
+def quality_rows(children: list[DirectoryChild], people: int, seed: int, twins: float = 0.2
                  ) -> tuple[list[dict[str, object]], Truth]:  # fmt: skip
     rng = random.Random(seed)
     today = date.today()
@@ -295,9 +296,14 @@ def quality_rows(children: list[DirectoryChild], people: int, seed: int
         truth.child[key] = child.cp_id
         truth.kind[key] = f"duplicate, {row['fields']} field{'s' if row['fields'] != 1 else ''}"
         truth.changes[key] = str(row["changes"])
+    # Every fifth new person is a twin at --twins 0.2; fewer, and the rest of those are
+    # made of parts, the other records staying as they were.
+    every = max(1, round(0.2 / twins)) if twins > 0 else 0
     for i in range(people):
         child = next(source)
         kind = "made" if i % 5 < 3 else ("twin" if i % 5 == 3 else "sibling")
+        if kind == "twin" and (not every or (i // 5) % every):
+            kind = "made"
         key = f"NEW-{i}"
         rows.append(someone_new(key, kind, child, children, rng))
         truth.child[key] = None
@@ -399,7 +405,7 @@ def run_quality(db: DemoDatabase, rows: list[dict[str, object]], truth: Truth) -
 def quality(args: argparse.Namespace) -> None:
     with demo_database(args.children, args.seed, "importq", args.keep, args.reuse) as db:
         children = directory_children(db, 3 * args.people + 1000, args.seed)
-        rows, truth = quality_rows(children, args.people, args.seed)
+        rows, truth = quality_rows(children, args.people, args.seed, args.twins)
         run_quality(db, rows, truth)
 
 
@@ -451,6 +457,10 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=100_000, help="demo directory")
     parser.add_argument("--records", type=int, help="speed: refresh size (default: children)")
     parser.add_argument("--people", type=int, default=5000, help="quality: duplicates, and new")
+    parser.add_argument(
+        "--twins", type=float, default=0.2,
+        help="quality: share of the new people who are twins of a directory child",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--reuse", metavar="DB:CREDS", help="a database kept by --keep")
     parser.add_argument("--keep", action="store_true")

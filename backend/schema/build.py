@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -55,6 +56,16 @@ class IntrospectionWhenSignedIn(SchemaExtension):
                 NoSchemaIntrospectionCustomRule,
             )
         yield
+
+
+class RootFieldsInTurn(StrawberryGraphQLCoreExecutionContext):
+    """A request holds one database connection, which cannot run two statements at
+    once: the root fields of every operation are resolved one after the other, as a
+    mutation's always are (a record and the inbox count in one request). Each root still
+    reads its record in one statement, and fields below a root are not affected."""
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        return super().execute_operation(serially=True)
 
 
 class ContactPointSchema(strawberry.Schema):
@@ -99,7 +110,11 @@ def build_schema() -> strawberry.Schema:
         ShapeErrors,
     ]
     return ContactPointSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=RootFieldsInTurn,
     )
 
 

@@ -33,6 +33,7 @@ SCENARIOS: dict[str, tuple[list[dict[str, Any]], str]] = {
         [{"postcode": "LS1 4AQ", "address_line1": "14 Park Road"}],
         "review",
     ),
+    # The child and the record are born on the 4th of March (SWAPPED_DAY_CHILD).
     "a namesake born on the swapped day in the sector": (
         [{"postcode": "LS1 4AQ", "date_of_birth": date(2015, 4, 3)}],
         "probable",
@@ -41,14 +42,21 @@ SCENARIOS: dict[str, tuple[list[dict[str, Any]], str]] = {
 }
 
 
+# The default birth date (14 March) has no day-and-month swap.
+SWAPPED_DAY_CHILD = date(2015, 3, 4)
+
+
 @pytest.fixture(params=sorted(SCENARIOS))
-def scenario(request: pytest.FixtureRequest) -> tuple[list[dict[str, Any]], str]:
-    return SCENARIOS[request.param]
+def scenario(request: pytest.FixtureRequest) -> tuple[list[dict[str, Any]], str, date | None]:
+    others, expected = SCENARIOS[request.param]
+    return others, expected, SWAPPED_DAY_CHILD if "swapped" in request.param else None
 
 
-async def _directory(engine: AsyncEngine, authority: int, others: list[dict[str, Any]]) -> None:
+async def _directory(
+    engine: AsyncEngine, authority: int, others: list[dict[str, Any]], born: date | None = None
+) -> None:
     async with engine.begin() as conn:
-        await factories.child(conn, authority)
+        await factories.child(conn, authority, **({"date_of_birth": born} if born else {}))
         for values in others:
             await factories.child(conn, authority, **values)
 
@@ -64,12 +72,12 @@ async def test_a_clear_match_decides_as_the_full_engine_does(
     authorities: dict[str, int],
     write_csv: Callable[..., Any],
     load: Any,
-    scenario: tuple[list[dict[str, Any]], str],
+    scenario: tuple[list[dict[str, Any]], str, date | None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    others, expected = scenario
-    await _directory(engine, authorities[LEEDS], others)
-    path = write_csv(row())
+    others, expected, born = scenario
+    await _directory(engine, authorities[LEEDS], others, born)
+    path = write_csv(row(**({"date_of_birth": born.isoformat()} if born else {})))
     quick = _outcome(await load(path, dry_run=True))
     monkeypatch.setattr(feed_matching, "clear_match", lambda *_, **__: None)
     full = _outcome(await load(path, dry_run=True))

@@ -37,7 +37,7 @@ TWIN = row(
 )
 
 
-async def _queued(world: World, write_csv: Callable[..., Any], load: Any) -> Any:
+async def _queued(write_csv: Callable[..., Any], load: Any) -> Any:
     summary = await load(write_csv(TWIN))
     assert summary.review == 1
     return summary
@@ -57,7 +57,7 @@ async def _scalar(engine: AsyncEngine, sql: str, **values: Any) -> Any:
 async def test_the_team_sees_the_record_beside_its_candidate_field_by_field(
     people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     body = await people.ask("manager", REVIEWS)
     (review,) = body["data"]["matchReviews"]["reviews"]
     assert (review["source"], review["sourceRecordId"], review["status"]) == (
@@ -88,7 +88,7 @@ async def test_the_team_sees_the_record_beside_its_candidate_field_by_field(
 async def test_another_authoritys_team_sees_no_review_of_this_one(
     people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     body = await people.ask("other manager", REVIEWS)
     assert body["data"]["matchReviews"]["reviews"] == []
 
@@ -101,7 +101,7 @@ async def test_a_practitioner_cannot_open_the_review_queue(people: People) -> No
 async def test_an_administrator_sees_every_authoritys_reviews(
     people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     body = await people.ask("administrator", REVIEWS)
     assert len(body["data"]["matchReviews"]["reviews"]) == 1
 
@@ -114,7 +114,7 @@ async def test_a_shielded_candidate_shows_another_team_nothing_of_its_whereabout
     load: Any,
 ) -> None:
     # A review queued for another authority (say, before the child was shielded).
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     async with engine.begin() as conn:
         await conn.execute(
             text(
@@ -146,7 +146,7 @@ async def test_a_shielded_candidate_shows_another_team_nothing_of_its_whereabout
 async def test_the_same_child_takes_the_record_by_precedence_with_provenance(
     engine: AsyncEngine, people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     body = await people.ask(
         "manager",
         RESOLVE,
@@ -175,7 +175,7 @@ async def test_the_same_child_takes_the_record_by_precedence_with_provenance(
 async def test_a_different_child_is_created_with_the_record(
     engine: AsyncEngine, people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     before = await _scalar(engine, "SELECT count(*) FROM child")
     body = await people.ask(
         "manager", RESOLVE, id=await _review_id(people), decision="DIFFERENT_CHILD"
@@ -195,7 +195,7 @@ async def test_a_different_child_is_created_with_the_record(
 async def test_once_decided_the_same_file_again_changes_nothing(
     engine: AsyncEngine, people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     await people.ask("manager", RESOLVE, id=await _review_id(people), decision="DIFFERENT_CHILD")
     again = await load(write_csv(TWIN))
     assert (again.unchanged, again.review, again.created) == (1, 0, 0)
@@ -204,7 +204,7 @@ async def test_once_decided_the_same_file_again_changes_nothing(
 async def test_a_review_cannot_be_decided_twice(
     people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     review = await _review_id(people)
     await people.ask("manager", RESOLVE, id=review, decision="DIFFERENT_CHILD")
     body = await people.ask("manager", RESOLVE, id=review, decision="DIFFERENT_CHILD")
@@ -214,7 +214,7 @@ async def test_a_review_cannot_be_decided_twice(
 async def test_the_same_child_must_be_one_of_the_candidates(
     people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     body = await people.ask(
         "manager",
         RESOLVE,
@@ -228,7 +228,7 @@ async def test_the_same_child_must_be_one_of_the_candidates(
 async def test_another_authoritys_team_cannot_decide_the_review(
     people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     review = await _review_id(people)
     body = await people.ask("other manager", RESOLVE, id=review, decision="DIFFERENT_CHILD")
     assert error_of(body) == ("NOT_FOUND", "id")
@@ -254,7 +254,7 @@ async def test_a_record_whose_nhs_number_a_child_holds_cannot_be_a_new_child(
 async def test_listing_the_queue_and_deciding_are_audited(
     engine: AsyncEngine, people: People, world: World, write_csv: Callable[..., Any], load: Any
 ) -> None:
-    await _queued(world, write_csv, load)
+    await _queued(write_csv, load)
     await people.ask("manager", RESOLVE, id=await _review_id(people), decision="DIFFERENT_CHILD")
     async with engine.connect() as conn:
         actions = (

@@ -14,7 +14,8 @@ def test_the_default_weights_prove_a_clear_match_at_the_feeds_margin() -> None:
 
 
 def test_a_margin_wider_than_the_lookups_cover_allows_no_clear_match() -> None:
-    # At 12 bits a namesake in the same district, born that day, could come within it.
+    # From about 10.5 bits a child born that day in the same district, with a given name
+    # one edit away, could come within it: the lookups do not look there.
     assert clear_match(DEFAULT_MODEL, strong=STRONG_AT_A_MILLION, margin=12.0) is None
 
 
