@@ -4,7 +4,13 @@ import traceback
 from typing import Literal
 
 ErrorCode = Literal[
-    "BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND", "RATE_LIMITED", "UNAVAILABLE"
+    "BAD_USER_INPUT",
+    "FORBIDDEN",
+    "UNAUTHENTICATED",
+    "NOT_FOUND",
+    "RATE_LIMITED",
+    "UNAVAILABLE",
+    "AUDIT_UNAVAILABLE",
 ]
 
 
@@ -41,6 +47,13 @@ class RateLimited(ContactPointError):
 
 class Unavailable(ContactPointError):
     code = "UNAVAILABLE"
+
+
+class AuditUnavailable(ContactPointError):
+    """The audit event could not be written, so nothing it would account for is given
+    ("no audit, no data"): operators and partners must tell it from a bug."""
+
+    code = "AUDIT_UNAVAILABLE"
 
 
 class SetupError(Exception):

@@ -5,6 +5,7 @@ become a second copy of the directory.
 """
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.driver import driver
+from backend.errors import AuditUnavailable, describe_unexpected
+
+log = logging.getLogger("contactpoint.audit")
+
+UNAVAILABLE = (
+    "The audit log cannot be written just now, so nothing was shown or changed."
+    " Try again in a few minutes; if it persists, tell the service desk."
+)
 
 _INSERT = (
     "INSERT INTO audit_event (actor_user_id, actor_client_id, actor_organisation_id,"
@@ -52,8 +61,19 @@ class AuditEntry:
 
 
 async def record(conn: AsyncConnection, actor: Actor, entry: AuditEntry) -> None:
-    """Append one event on `conn` (inside the caller's transaction, if it has one)."""
+    """Append one event on `conn` (inside the caller's transaction, if it has one).
+    Raises AuditUnavailable when it cannot: the caller's transaction, if any, then rolls
+    back, and the read or change it would have accounted for never leaves the server."""
     pg = await driver(conn)
+    try:
+        await _append(pg, actor, entry)
+    except Exception as failed:
+        # The driver's message can quote the event's values: type and place only.
+        log.error("audit event %s not written: %s", entry.action, describe_unexpected(failed))
+        raise AuditUnavailable(UNAVAILABLE) from None
+
+
+async def _append(pg: Any, actor: Actor, entry: AuditEntry) -> None:
     await pg.execute(
         _INSERT,
         actor.user_id,

@@ -24,6 +24,8 @@ export type KnownErrorCode =
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  /** The read's or change's audit event could not be written, so nothing was given. */
+  | 'AUDIT_UNAVAILABLE'
   /** fetch itself failed: offline or server down. */
   | 'NETWORK_ERROR'
   /** The caller's AbortSignal fired (e.g. the user navigated away). */

@@ -2,6 +2,8 @@
 a sensitive service's nature reaches nobody but the organisation that recorded it."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -203,35 +205,59 @@ async def test_introspection_needs_a_signed_in_caller(
     assert "errors" not in body
 
 
+@asynccontextmanager
+async def audit_refused(owner_engine: AsyncEngine) -> AsyncIterator[None]:
+    """Every audit insert fails while inside, as if the audit store were down."""
+    async with owner_engine.begin() as conn:
+        await conn.execute(
+            text(
+                "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$BEGIN RAISE EXCEPTION 'audit store unavailable'; END$$"
+            )
+        )
+        await conn.execute(
+            text(
+                "CREATE TRIGGER test_refuse BEFORE INSERT ON audit_event"
+                " FOR EACH ROW EXECUTE FUNCTION test_refuse()"
+            )
+        )
+    try:
+        yield
+    finally:
+        async with owner_engine.begin() as conn:
+            await conn.execute(text("DROP TRIGGER test_refuse ON audit_event"))
+            await conn.execute(text("DROP FUNCTION test_refuse()"))
+
+
 async def test_no_audit_no_data(
     transport: httpx.ASGITransport, world: World, owner_engine: AsyncEngine
 ) -> None:
     person = world.people["manager"]
-    async with signed_in(transport, person.email, person.password, person.totp_secret) as http:
-        async with owner_engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
-                    " $$BEGIN RAISE EXCEPTION 'audit store unavailable'; END$$"
-                )
-            )
-            await conn.execute(
-                text(
-                    "CREATE TRIGGER test_refuse BEFORE INSERT ON audit_event"
-                    " FOR EACH ROW EXECUTE FUNCTION test_refuse()"
-                )
-            )
-        try:
-            response = await http.post(
-                "/graphql",
-                json={"query": QUERY_SHAPES["direct"], "variables": {"id": world.shielded_child}},
-            )
-        finally:
-            async with owner_engine.begin() as conn:
-                await conn.execute(text("DROP TRIGGER test_refuse ON audit_event"))
-                await conn.execute(text("DROP FUNCTION test_refuse()"))
+    async with (
+        signed_in(transport, person.email, person.password, person.totp_secret) as http,
+        audit_refused(owner_engine),
+    ):
+        response = await http.post(
+            "/graphql",
+            json={"query": QUERY_SHAPES["direct"], "variables": {"id": world.shielded_child}},
+        )
     body = response.json()
     assert body["data"] == {"child": None}
-    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert body["errors"][0]["extensions"]["code"] == "AUDIT_UNAVAILABLE"
+    assert "audit log cannot be written" in body["errors"][0]["message"]
     assert "Shieldson" not in response.text
-    assert "audit store unavailable" not in response.text  # internal errors are masked
+    assert "audit store unavailable" not in response.text  # the driver's text stays inside
+
+
+async def test_no_audit_no_search_results(
+    transport: httpx.ASGITransport, world: World, owner_engine: AsyncEngine
+) -> None:
+    person = world.people["manager"]
+    search = "query($c: ChildSearchInput!) { searchChildren(criteria: $c) { matches { score } } }"
+    async with (
+        signed_in(transport, person.email, person.password, person.totp_secret) as http,
+        audit_refused(owner_engine),
+    ):
+        body = await graphql(http, search, c={"familyName": "Shieldson", "givenName": "Riley"})
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "AUDIT_UNAVAILABLE"
