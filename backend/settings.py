@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = PROJECT_ROOT / ".pgdata"
     db_pool_size: int = 10
+    # Bytes a GraphQL request body may hold (413 past it). The app's largest request, a
+    # new involvement with its notes, is a few KiB; 64 KiB leaves room for partners.
+    request_body_limit: int = Field(default=65_536, ge=1024)
     # Searches a person (or partner system) may make per minute: anti-fishing (SPEC 4).
     search_rate_per_minute: int = Field(default=60, ge=1)
     # Failed sign-ins from one address in 10 minutes before it must wait (on top of the

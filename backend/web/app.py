@@ -19,7 +19,8 @@ from backend.paths import FRONTEND_DIST
 from backend.schema.build import schema
 from backend.settings import Settings, get_settings
 from backend.web.graphql import graphql_app
-from backend.web.headers import JsonOnlyPosts, SecurityHeaders
+from backend.web.graphql_requests import GraphQLRequests
+from backend.web.headers import SecurityHeaders
 from backend.web.spa import SinglePageApp
 
 log = logging.getLogger("contactpoint")
@@ -62,7 +63,12 @@ def create_app(
     gql = graphql_app(schema)
     return Starlette(
         routes=[
-            Route("/graphql", JsonOnlyPosts(gql), methods=["GET", "POST"]),
+            # Every method reaches GraphQLRequests, which answers anything but a POST.
+            Route(
+                "/graphql",
+                GraphQLRequests(gql, limit=settings.request_body_limit),
+                methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            ),
             WebSocketRoute("/graphql", gql),
             Route("/healthz", health),
             Mount("/", SinglePageApp(FRONTEND_DIST)),

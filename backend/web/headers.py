@@ -48,30 +48,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-class JsonOnlyPosts:
-    """CSRF defence for /graphql: a POST must be `application/json`, which a cross-site form
-    cannot send without a CORS preflight we never grant. (GET never runs mutations.)"""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            content_type = dict(scope["headers"]).get(b"content-type", b"")
-            if content_type.split(b";")[0].strip().lower() != b"application/json":
-                body = (
-                    b'{"errors":[{"message":"send GraphQL requests as application/json",'
-                    b'"extensions":{"code":"BAD_USER_INPUT"}}]}'
-                )
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 415,
-                        "headers": [(b"content-type", b"application/json")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
