@@ -33,6 +33,8 @@ class Identity:
     problem: Unauthenticated | None = None
     email: str | None = None
     name: str | None = None
+    # RFC 6750's error for a refused bearer credential, for the WWW-Authenticate header.
+    bearer_error: str | None = None
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -57,7 +59,9 @@ async def identify(
     bearer = _bearer(authorization)
     if authorization and bearer is None:
         return Identity(
-            None, Unauthenticated("send the API token as 'Authorization: Bearer <token>'")
+            None,
+            Unauthenticated("send the API token as 'Authorization: Bearer <token>'"),
+            bearer_error="invalid_request",
         )
     if bearer is None and not cookie:
         return Identity(None)
@@ -65,7 +69,11 @@ async def identify(
     if bearer is not None:
         client = await api_client(conn, token_hash(bearer))
         if client is None:
-            return Identity(None, Unauthenticated("the API token is not valid: it may be revoked"))
+            return Identity(
+                None,
+                Unauthenticated("the API token is not valid: it may be revoked"),
+                bearer_error="invalid_token",
+            )
         if client.last_used_at is None or moment - client.last_used_at > _TOUCH_AFTER:
             await conn.execute(_TOUCH_CLIENT, {"id": client.client_id})
         return Identity(

@@ -41,6 +41,11 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
         )
         context.caller, context.auth_problem = identity.caller, identity.problem
         context.caller_email, context.caller_name = identity.email, identity.name
+        if identity.bearer_error is not None and not isinstance(request, WebSocket):
+            # A partner's system must learn its token is refused from the status, as
+            # HTTP clients and gateways expect, not by reading every error of a 200.
+            response.status_code = 401
+            response.headers["www-authenticate"] = f'Bearer error="{identity.bearer_error}"'
         if isinstance(request, WebSocket):
             # A socket lives for minutes: never hold a pooled connection for all of it.
             await context.close()

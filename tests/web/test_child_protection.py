@@ -157,9 +157,33 @@ async def test_a_revoked_partner_token_is_refused(
     async with owner_engine.begin() as conn:
         await conn.execute(text("UPDATE api_client SET revoked_at = now()"))
     async with partner(transport, world.partner_token) as http:
-        body = await graphql(http, QUERY_SHAPES["direct"], id=world.open_child)
-    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert "Openshaw" not in str(body)
+        response = await http.post(
+            "/graphql",
+            json={"query": QUERY_SHAPES["direct"], "variables": {"id": world.open_child}},
+        )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "Openshaw" not in response.text
+
+
+async def test_an_unknown_partner_token_gets_401_whatever_it_asks(
+    transport: httpx.ASGITransport,
+) -> None:
+    async with partner(transport, "not-a-token-anyone-was-given") as http:
+        response = await http.post("/graphql", json={"query": "{ __typename }"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+
+
+async def test_an_authorization_header_that_is_not_a_bearer_token_gets_401(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"authorization": "Basic eDp5"}
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_request"'
 
 
 async def test_an_auditor_cannot_open_a_child(transport: httpx.ASGITransport, world: World) -> None:

@@ -140,10 +140,13 @@ async def test_rotating_a_token_stops_the_old_one(
     rotated = await people.ask("administrator", ROTATE, id=issued["client"]["id"])
     new_token = rotated["data"]["rotateApiClientToken"]["token"]
     async with partner(transport, issued["token"]) as http:
-        old = await graphql(http, PROBE, id=world.open_child)
+        old = await http.post(
+            "/graphql", json={"query": PROBE, "variables": {"id": world.open_child}}
+        )
     async with partner(transport, new_token) as http:
         new = await graphql(http, PROBE, id=world.open_child)
-    assert old["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert old.status_code == 401
+    assert old.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert new["data"]["child"]["familyName"] == "Openshaw"
     assert await _events(engine, "API_CLIENT_ROTATED") == 1
 
