@@ -12,7 +12,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
@@ -21,6 +20,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from backend.schema.errors import ShapeErrors, shape
+from backend.schema.limits import LimitedValidation
 from backend.schema.root import Mutation, Query, Subscription
 
 MAX_DEPTH = 8
@@ -103,7 +103,7 @@ def build_schema() -> strawberry.Schema:
     # module level inside Strawberry, so they are still shared across requests.
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        LimitedValidation,
         QueryLimits,
         IntrospectionWhenSignedIn,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
