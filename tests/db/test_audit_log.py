@@ -1,5 +1,7 @@
 """The audit log is append-only for the application and tamper-evident for everyone."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -92,3 +94,50 @@ async def test_verify_detects_a_removed_last_event(
     problems = await _tamper(owner_engine, "DELETE FROM audit_event WHERE detail->>'n' = '2'")
     assert len(problems) == 1
     assert "events removed from the end" in problems[0]
+
+
+async def test_verify_raises_no_false_alarm_while_events_are_being_written(
+    engine: AsyncEngine, owner_engine: AsyncEngine
+) -> None:
+    await _write(engine, 200)
+    stop = asyncio.Event()
+
+    async def writer() -> None:
+        while not stop.is_set():
+            await _write(engine, 1)
+
+    writers = [asyncio.create_task(writer()) for _ in range(3)]
+    try:
+        reports = []
+        for _ in range(15):
+            async with owner_engine.connect() as conn:
+                reports.append(await verify(conn))
+    finally:
+        stop.set()
+        await asyncio.gather(*writers)
+    assert [r.problems for r in reports if not r.ok] == []
+
+
+async def test_verify_still_detects_a_removed_last_event_while_events_are_being_written(
+    engine: AsyncEngine, owner_engine: AsyncEngine
+) -> None:
+    await _write(engine, 3)
+    async with owner_engine.begin() as conn:
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))
+        await conn.execute(text("DELETE FROM audit_event WHERE detail->>'n' = '2'"))
+    stop = asyncio.Event()
+
+    async def writer() -> None:
+        while not stop.is_set():
+            await _write(engine, 1)
+
+    task = asyncio.create_task(writer())
+    try:
+        async with owner_engine.connect() as conn:
+            problems = (await verify(conn)).problems
+    finally:
+        stop.set()
+        await task
+    # The chain's next events, written since, turn the cut tail into a gap.
+    assert len(problems) == 1
+    assert "event missing" in problems[0] or "events removed from the end" in problems[0]
