@@ -16,9 +16,14 @@ async def inbox(
     unread_only: bool = False,
     first: int = 20,
     before: datetime | None = None,
+    before_id: strawberry.ID | None = None,
 ) -> list[Notification]:
     views = await notifications.inbox(
-        info.context, unread_only=unread_only, before=before, first=first
+        info.context,
+        unread_only=unread_only,
+        before=before,
+        first=first,
+        before_id=None if before_id is None else str(before_id),
     )
     return [Notification.from_view(view) for view in views]
 

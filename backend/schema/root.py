@@ -54,7 +54,8 @@ class Query:
     notifications: list[Notification] = strawberry.field(
         resolver=inbox.inbox,
         description="The signed-in person's notifications, newest first (at most `first`,"
-        " older than `before`). Audited.",
+        " after the last one shown: its `createdAt` as `before` and its `id` as `beforeId`)."
+        " Audited.",
     )
     unread_notification_count: int = strawberry.field(
         resolver=inbox.unread_count, description="How many notifications are unread."

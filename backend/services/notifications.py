@@ -223,7 +223,12 @@ async def audit_disclosed(
 
 
 async def inbox(
-    ctx: RequestContext, *, unread_only: bool, before: datetime | None, first: int
+    ctx: RequestContext,
+    *,
+    unread_only: bool,
+    before: datetime | None,
+    first: int,
+    before_id: str | None = None,
 ) -> list[NotificationView]:
     caller, user_id = _reader(ctx)
     if not 1 <= first <= MAX_PAGE:
@@ -233,9 +238,22 @@ async def inbox(
             before = before.astimezone(UTC)
         except (OverflowError, ValueError):
             raise BadInput("before is not a usable time", field="before") from None
+    last_shown = None
+    if before_id is not None:
+        if before is None:
+            raise BadInput(
+                "beforeId goes with before: the time and id of the last one shown",
+                field="beforeId",
+            )
+        last_shown = record_id(before_id, "beforeId", "a notification")
     async with ctx.engine.begin() as conn:
         rows = await queries.inbox(
-            conn, user_id, unread_only=unread_only, before=before, limit=first
+            conn,
+            user_id,
+            unread_only=unread_only,
+            before=before,
+            before_id=last_shown,
+            limit=first,
         )
         shown = [view(caller, row) for row in rows]
         await audit_disclosed(conn, ctx, shown, "inbox")

@@ -318,3 +318,32 @@ async def test_queries_over_the_socket_are_refused(
         message = await asyncio.wait_for(ws.receive_json(), timeout=5)
     assert message["type"] == "error"
     assert "Openshaw" not in str(message)
+
+
+PAGE = """query($first: Int!, $before: DateTime, $beforeId: ID) {
+  notifications(first: $first, before: $before, beforeId: $beforeId) { id createdAt } }"""
+
+
+async def test_paging_the_inbox_loses_none_of_several_notifications_made_at_one_moment(
+    people: People, world: World, owner_engine: AsyncEngine
+) -> None:
+    await _involve(people, "practitioner", world.open_child)
+    for service in ("YOUTH_SUPPORT", "FAMILY_SUPPORT", "EDUCATION_WELFARE"):
+        await _involve(people, "other practitioner", world.open_child, serviceType=service)
+    async with owner_engine.begin() as conn:
+        await conn.execute(text("UPDATE notification SET created_at = '2026-12-01T09:00:00Z'"))
+    everyone = await people.ask("practitioner", PAGE, first=10)
+    first = await people.ask("practitioner", PAGE, first=2)
+    shown = first["data"]["notifications"]
+    last = shown[-1]
+    rest = await people.ask(
+        "practitioner", PAGE, first=10, before=last["createdAt"], beforeId=last["id"]
+    )
+    paged = [n["id"] for n in shown + rest["data"]["notifications"]]
+    assert paged == [n["id"] for n in everyone["data"]["notifications"]]
+    assert len(paged) == len(set(paged)) >= 3
+
+
+async def test_a_before_id_without_a_time_is_refused_naming_the_field(people: People) -> None:
+    body = await people.ask("practitioner", PAGE, first=5, beforeId=str(uuid.uuid4()))
+    assert body["errors"][0]["extensions"]["field"] == "beforeId"

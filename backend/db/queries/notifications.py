@@ -125,17 +125,27 @@ async def inbox(
     *,
     unread_only: bool,
     before: datetime | None,
+    before_id: uuid.UUID | None = None,
     limit: int,
 ) -> list[NotificationRow]:
-    """Newest first; `before` pages back from the last one shown."""
+    """Newest first; `before` (and `before_id`) page back from the last one shown. Many
+    notifications share a time (one involvement tells everyone in one statement), so the
+    page is keyed on time and id: with only the time, the rest of that moment is lost."""
     rows = await conn.execute(
         text(
             _SELECT + " WHERE n.recipient_user_id = :user"
             " AND (NOT :unread_only OR n.read_at IS NULL)"
-            " AND (CAST(:before AS timestamptz) IS NULL OR n.created_at < :before)"
-            " ORDER BY n.created_at DESC, n.id LIMIT :limit"
+            " AND (CAST(:before AS timestamptz) IS NULL OR n.created_at < :before"
+            "      OR (n.created_at = :before AND n.id < CAST(:before_id AS uuid)))"
+            " ORDER BY n.created_at DESC, n.id DESC LIMIT :limit"
         ),
-        {"user": user_id, "unread_only": unread_only, "before": before, "limit": limit},
+        {
+            "user": user_id,
+            "unread_only": unread_only,
+            "before": before,
+            "before_id": before_id,
+            "limit": limit,
+        },
     )
     return [_row(row) for row in rows]
 
