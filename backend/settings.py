@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from backend.paths import PROJECT_ROOT
 
@@ -19,6 +19,9 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     secret_key: str = DEVELOPMENT_SECRET
+    # Keys used before the current one: they still open TOTP secrets sealed with them
+    # until `contactpoint secrets reseal` has run (backend/auth/sealed.py).
+    previous_secret_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     environment: Literal["development", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -52,6 +55,13 @@ class Settings(BaseSettings):
                 "DATABASE_URL must be a PostgreSQL URL such as "
                 "postgresql://user@127.0.0.1:5432/contactpoint"
             )
+        return value
+
+    @field_validator("previous_secret_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
         return value
 
     @field_validator("secret_key")

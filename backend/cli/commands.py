@@ -253,6 +253,26 @@ def audit_verify(args: argparse.Namespace) -> int:
     return on_database(run)
 
 
+def secrets_reseal(args: argparse.Namespace) -> int:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from backend.db.queries.secrets import reseal_totp_secrets
+    from backend.db.urls import to_async_url
+
+    async def run(url: str) -> int:
+        # As the schema owner, in one transaction: all are resealed or none.
+        engine = create_async_engine(to_async_url(url))
+        try:
+            async with engine.begin() as conn:
+                count = await reseal_totp_secrets(conn)
+        finally:
+            await engine.dispose()
+        print(f"resealed {count} TOTP secrets with the current key")
+        return 0
+
+    return on_database(run)
+
+
 def linkage_train(args: argparse.Namespace) -> int:
     from backend.linkage.fields import LEVELS, MISSING
     from backend.linkage.training import TrainingSettings, train

@@ -1,4 +1,4 @@
-"""`contactpoint`: serve, db upgrade, demo-data, users, api-clients, audit, retention.
+"""`contactpoint`: serve, db upgrade, demo-data, users, api-clients, audit, secrets, retention.
 
 Exit codes (SPEC section 10): 0 success, 1 a failed check, 2 bad usage or bad input
 (one line on stderr saying what to do).
@@ -126,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="check every hash chain of the audit log").set_defaults(
         run=commands.audit_verify
     )
+
+    secrets = sub.add_parser("secrets", help="secrets sealed at rest").add_subparsers(
+        dest="secrets_command", required=True, metavar="ACTION", parser_class=OneLineParser
+    )
+    secrets.add_parser(
+        "reseal", help="seal every TOTP secret with the current CONTACTPOINT_SECRET_KEY"
+    ).set_defaults(run=commands.secrets_reseal)
 
     linkage = sub.add_parser("linkage", help="the match weights of search").add_subparsers(
         dest="linkage_command", required=True, metavar="ACTION", parser_class=OneLineParser

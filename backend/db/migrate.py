@@ -50,6 +50,11 @@ async def upgrade(url: str, revision: str = "head") -> None:
     await _with_connection(url, work)
 
 
+async def run_alembic(url: str, work: Callable[[Config], Any]) -> Any:
+    """An Alembic command of one's own (a test's downgrade) under the migration lock."""
+    return await _with_connection(url, lambda _conn, config: work(config))
+
+
 async def refresh_statistics(url: str) -> None:
     """VACUUM ANALYZE after a bulk load, as the schema owner: folds the GIN indexes' pending
     lists (every search scan reads them otherwise: 47 ms -> 0.35 ms measured) and gives

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.auth.passwords import hash_password
+from backend.auth.sealed import seal
 from backend.demo.generator import ChildGenerator
 from backend.demo.numbers import MAX_CHILD_ID
 from backend.demo.organisations import DemoDirectory, build_directory
@@ -225,7 +226,8 @@ async def _insert_users(
         [
             (
                 user.id, ids[user.organisation_code], user.email, user.name, user.job_title,
-                user.phone, password_hash, user.totp_secret, user.trained_on, user.vetted_until,
+                user.phone, password_hash, seal(user.totp_secret, user.id), user.trained_on,
+                user.vetted_until,
             )
             for user, password_hash in zip(users, hashes, strict=True)
         ],

@@ -6,17 +6,22 @@ Five failures lock the account for 15 minutes. Each attempt is audited.
 """
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from backend.audit.writer import AuditEntry, record
 from backend.auth import totp
 from backend.auth.identify import ABSOLUTE_LIFETIME
 from backend.auth.passwords import dummy_hash, verify_password
+from backend.auth.sealed import SealError, unseal
 from backend.auth.tokens import new_token, token_hash
 from backend.db.queries import accounts
 from backend.errors import BadInput, RateLimited, Unauthenticated
 from backend.web.context import RequestContext
+
+log = logging.getLogger("contactpoint.sign_in")
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -91,7 +96,7 @@ async def sign_in(ctx: RequestContext, email: str, password: str, totp_code: str
             failed = Unauthenticated(FAILED)
         else:
             password_ok = await asyncio.to_thread(verify_password, account.password_hash, password)
-            step = totp.matching_step(account.totp_secret, code) if account.totp_secret else None
+            step = _matching_step(account.id, account.totp_secret, code)
             replayed = (
                 step is not None
                 and account.totp_last_step is not None
@@ -143,3 +148,18 @@ async def sign_out(ctx: RequestContext, session_token: str | None) -> None:
             await record(
                 conn, ctx.actor, AuditEntry(action="SIGN_OUT", subject_user_id=ctx.caller.user_id)
             )
+
+
+def _matching_step(user_id: Any, stored: str | None, code: str) -> int | None:
+    """The code's time step if it is right for the account's sealed secret."""
+    if stored is None:
+        return None
+    try:
+        secret = unseal(stored, user_id)
+    except SealError:
+        # Every sign-in fails alike if the key is wrong: say so to the operator only.
+        log.error(
+            "a TOTP secret did not open: is CONTACTPOINT_SECRET_KEY the one it was sealed with?"
+        )
+        return None
+    return totp.matching_step(secret, code)

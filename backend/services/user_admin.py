@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.audit.writer import AuditEntry, record
 from backend.auth import totp
 from backend.auth.passwords import dummy_hash, hash_password, verify_password
+from backend.auth.sealed import seal
 from backend.auth.tokens import new_token, token_hash
 from backend.db.queries import organisation_admin as organisation_admin_queries
 from backend.db.queries import user_admin as queries
@@ -397,7 +398,7 @@ async def complete_enrolment(
             password_hash = await asyncio.to_thread(hash_password, password)
         secret = totp.new_secret()
         await queries.complete_enrolment(
-            conn, account.id, password_hash=password_hash, totp_secret=secret
+            conn, account.id, password_hash=password_hash, totp_secret=seal(secret, account.id)
         )
         await record(
             conn,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.audit.writer import Actor, AuditEntry, record
 from backend.auth import totp
 from backend.auth.passwords import hash_password
+from backend.auth.sealed import seal
 from backend.db.queries.organisations import active_organisation_id
 from backend.errors import BadInput
 from backend.policy.caller import Role
@@ -77,7 +78,7 @@ async def create_user(
                     "name": name.strip(),
                     "job_title": job_title,
                     "hash": hash_password(password),
-                    "secret": secret,
+                    "secret": seal(secret, user_id),
                     "trained_on": trained_on,
                     "vetted_until": vetted_until,
                 },

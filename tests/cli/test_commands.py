@@ -400,3 +400,10 @@ async def test_a_killed_import_leaves_no_statement_running_in_the_database(
             await process.wait()
         assert await _until(owner_engine, f"SELECT NOT ({WAITING_IMPORT})", seconds=10)
         await blocker.rollback()
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_secrets_reseal_prints_how_many_it_resealed_and_exits_0(database_url: str) -> None:
+    result = run("secrets", "reseal", database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "resealed 0 TOTP secrets with the current key"

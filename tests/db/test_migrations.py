@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.db import migrate
 from backend.db.tables.columns import one_of
 from backend.db.tables.vocabulary import SERVICE_TYPES
+from tests import factories
 
 
 async def test_models_and_migrations_agree(database_url: str) -> None:
@@ -62,3 +63,32 @@ async def test_check_constraints_match_the_code_vocabularies(owner_engine: Async
         for value in values:
             assert f"'{value}'" in rows[name], f"{name} lacks {value} in the database"
     assert one_of("x", ("A",)) == "x IN ('A')"
+
+
+async def test_the_sealing_migration_seals_every_secret_stored_in_clear(
+    database_url: str, engine: AsyncEngine, owner_engine: AsyncEngine
+) -> None:
+    from alembic import command
+
+    from backend.auth.sealed import unseal
+
+    async with engine.begin() as conn:
+        organisation = await factories.authority(conn)
+    clear = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    await migrate.run_alembic(database_url, lambda config: command.downgrade(config, "0012"))
+    try:
+        async with owner_engine.begin() as conn:
+            user_id = await conn.scalar(
+                text(
+                    "INSERT INTO user_account (id, organisation_id, email, name, status,"
+                    " totp_secret) VALUES (gen_random_uuid(), :org, 'a@b.example', 'A B',"
+                    " 'ACTIVE', :secret) RETURNING id"
+                ),
+                {"org": organisation, "secret": clear},
+            )
+    finally:
+        await migrate.upgrade(database_url)
+    async with owner_engine.connect() as conn:
+        stored = await conn.scalar(text("SELECT totp_secret FROM user_account"))
+    assert stored != clear
+    assert unseal(stored, user_id) == clear

@@ -28,7 +28,8 @@ class UserAccount(SQLModel, table=True):
     job_title: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     password_hash: str | None = Field(default=None, max_length=200)
-    totp_secret: str | None = Field(default=None, max_length=64)
+    # Sealed (backend/auth/sealed.py), never the secret itself.
+    totp_secret: str | None = Field(default=None, max_length=200)
     # The last TOTP time-step accepted, so a code cannot be replayed within its window.
     totp_last_step: int | None = Field(default=None)
     status: str = Field(default="ACTIVE", max_length=16)
