@@ -7,7 +7,6 @@ import strawberry
 from strawberry.types import Info
 
 from backend.db.queries.audit_review import DayCount, ViewerCount
-from backend.db.queries.user_admin import Details
 from backend.schema.accounts import Role
 from backend.schema.enums import OrganisationKind
 from backend.schema.management import (
@@ -100,17 +99,15 @@ async def invite_user(info: Ctx, input: InviteUserInput) -> UserWithEnrolmentCod
 
 
 async def update_user(info: Ctx, user_id: strawberry.ID, input: UpdateUserInput) -> UserAccount:
-    row = await user_admin.update_user(
-        info.context,
-        str(user_id),
-        Details(
-            name=input.name,
-            job_title=input.job_title,
-            phone=input.phone,
-            trained_on=input.trained_on,
-            vetted_until=input.vetted_until,
-        ),
-    )
+    given = {
+        "name": input.name,
+        "jobTitle": input.job_title,
+        "phone": input.phone,
+        "trainedOn": input.trained_on,
+        "vettedUntil": input.vetted_until,
+    }
+    changes = {name: value for name, value in given.items() if value is not strawberry.UNSET}
+    row = await user_admin.update_user(info.context, str(user_id), changes)
     return UserAccount.from_row(row)
 
 

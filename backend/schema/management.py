@@ -95,11 +95,14 @@ class InviteUserInput:
 
 @strawberry.input(description="New details; omitted ones stay as they are.")
 class UpdateUserInput:
-    name: str | None = None
-    job_title: str | None = None
-    phone: str | None = None
-    trained_on: date | None = None
-    vetted_until: date | None = None
+    """Only the fields given change: `null` (or a blank) clears a value, an absent field
+    keeps it. The name cannot be cleared."""
+
+    name: str | None = strawberry.UNSET
+    job_title: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    trained_on: date | None = strawberry.UNSET
+    vetted_until: date | None = strawberry.UNSET
 
 
 @strawberry.type(description="An organisation as administrators manage it.")

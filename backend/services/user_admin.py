@@ -11,8 +11,10 @@ import asyncio
 import base64
 import hmac
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -115,6 +117,29 @@ def _dates(trained_on: date | None, vetted_until: date | None) -> None:
         raise BadInput("vettedUntil is not a plausible date", field="vettedUntil")
 
 
+def _as_given(value: Any) -> Any:
+    return value
+
+
+# How each detail a change may give is checked; a blank text clears, like None.
+_DETAIL_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: text_field(v, "name", limit=200, required=True),
+    "jobTitle": lambda v: text_field(v, "jobTitle", limit=200),
+    "phone": phone_number,
+    "trainedOn": _as_given,
+    "vettedUntil": _as_given,
+}
+
+
+def _cleaned_details(changes: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - set(_DETAIL_CLEANERS)
+    if unknown:
+        raise BadInput(f"{sorted(unknown)[0]} is not a detail of a user", field="input")
+    cleaned = {name: _DETAIL_CLEANERS[name](value) for name, value in changes.items()}
+    _dates(cleaned.get("trainedOn"), cleaned.get("vettedUntil"))
+    return cleaned
+
+
 def _user_id(value: str, field: str = "userId") -> uuid.UUID:
     return record_id(value, field, "a user")
 
@@ -197,34 +222,18 @@ async def invite_user(ctx: RequestContext, invitation: Invitation) -> WithCode:
     return WithCode(user=invited, enrolment_code=code, expires_at=expires_at)
 
 
-async def update_user(ctx: RequestContext, user_id: str, changes: Details) -> UserRow:
+async def update_user(ctx: RequestContext, user_id: str, changes: Mapping[str, Any]) -> UserRow:
+    """`changes`: the details given, by their GraphQL name; None (or a blank) clears one,
+    one not given is kept."""
     caller, _ = _manager(ctx)
     target_id = _user_id(user_id)
-    _dates(changes.trained_on, changes.vetted_until)
-    cleaned = Details(
-        name=text_field(changes.name, "name", limit=200),
-        job_title=text_field(changes.job_title, "jobTitle", limit=200),
-        phone=phone_number(changes.phone),
-        trained_on=changes.trained_on,
-        vetted_until=changes.vetted_until,
-    )
-    if cleaned == Details():
+    cleaned = _cleaned_details(changes)
+    if not cleaned:
         raise BadInput("give at least one detail to change", field="input")
     async with ctx.engine.begin() as conn:
         await _target(conn, caller, target_id)
         await queries.update_details(conn, target_id, cleaned)
-        changed = sorted(
-            name
-            for name, value in (
-                ("name", cleaned.name),
-                ("jobTitle", cleaned.job_title),
-                ("phone", cleaned.phone),
-                ("trainedOn", cleaned.trained_on),
-                ("vettedUntil", cleaned.vetted_until),
-            )
-            if value is not None
-        )
-        await _audit(conn, ctx, "USER_UPDATED", target_id, fields=changed)
+        await _audit(conn, ctx, "USER_UPDATED", target_id, fields=sorted(cleaned))
         updated = await _reload(conn, target_id)
     return updated
 

@@ -193,6 +193,31 @@ async def test_a_manager_records_training_and_vetting_dates(
     assert await _events(engine, "USER_UPDATED") == 1
 
 
+async def test_a_detail_sent_as_null_is_cleared_and_one_left_out_is_kept(
+    people: People,
+) -> None:
+    target = await _id_of(people, "practitioner@test.example")
+    await people.ask(
+        "manager", UPDATE, id=target, input={"jobTitle": "Nurse", "vettedUntil": "2029-06-01"}
+    )
+    body = await people.ask("manager", UPDATE, id=target, input={"jobTitle": None})
+    assert body["data"]["updateUser"]["jobTitle"] is None
+    assert body["data"]["updateUser"]["vettedUntil"] == "2029-06-01"
+
+
+async def test_a_blank_clears_a_detail_like_null(people: People) -> None:
+    target = await _id_of(people, "practitioner@test.example")
+    await people.ask("manager", UPDATE, id=target, input={"jobTitle": "Nurse"})
+    body = await people.ask("manager", UPDATE, id=target, input={"jobTitle": "  "})
+    assert body["data"]["updateUser"]["jobTitle"] is None
+
+
+async def test_the_name_cannot_be_cleared(people: People) -> None:
+    target = await _id_of(people, "practitioner@test.example")
+    body = await people.ask("manager", UPDATE, id=target, input={"name": None})
+    assert error_of(body) == ("BAD_USER_INPUT", "name")
+
+
 async def test_training_cannot_be_recorded_in_the_future(people: People) -> None:
     target = await _id_of(people, "practitioner@test.example")
     tomorrow = date.fromordinal(date.today().toordinal() + 1).isoformat()

@@ -1,6 +1,7 @@
 """Reading and changing user accounts for management teams and administrators."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -39,13 +40,23 @@ class UserFilter:
 
 @dataclass(frozen=True, slots=True)
 class Details:
-    """New values; None leaves a value as it is."""
+    """New values; None leaves a value as it is (a new account's details, all given)."""
 
     name: str | None = None
     job_title: str | None = None
     phone: str | None = None
     trained_on: date | None = None
     vetted_until: date | None = None
+
+
+# The columns `update_details` may set, by the name a change gives them.
+DETAIL_COLUMNS = {
+    "name": "name",
+    "jobTitle": "job_title",
+    "phone": "phone",
+    "trainedOn": "trained_on",
+    "vettedUntil": "vetted_until",
+}
 
 
 _SELECT = """
@@ -175,22 +186,16 @@ async def replace_roles(
     )
 
 
-async def update_details(conn: AsyncConnection, user_id: uuid.UUID, details: Details) -> None:
+async def update_details(
+    conn: AsyncConnection, user_id: uuid.UUID, changes: Mapping[str, object]
+) -> None:
+    """Set exactly the details in `changes` (a None clears), by DETAIL_COLUMNS name."""
+    columns = [DETAIL_COLUMNS[name] for name in changes]
+    assignments = ", ".join(f"{column} = :{column}" for column in columns)
+    values = {DETAIL_COLUMNS[name]: value for name, value in changes.items()}
     await conn.execute(
-        text(
-            "UPDATE user_account SET name = coalesce(:name, name),"
-            " job_title = coalesce(:job, job_title), phone = coalesce(:phone, phone),"
-            " trained_on = coalesce(:trained, trained_on),"
-            " vetted_until = coalesce(:vetted, vetted_until) WHERE id = :id"
-        ),
-        {
-            "id": user_id,
-            "name": details.name,
-            "job": details.job_title,
-            "phone": details.phone,
-            "trained": details.trained_on,
-            "vetted": details.vetted_until,
-        },
+        text(f"UPDATE user_account SET {assignments} WHERE id = :id"),  # noqa: S608 - known columns
+        {"id": user_id, **values},
     )
 
 

@@ -186,14 +186,15 @@ function pageMarkup(who: Person, state: State): SafeHtml {
     </div>`
 }
 
-/** Only what changed is sent: the API keeps what is left out (a blank cannot clear a value). */
+/** Only what changed is sent: the API keeps what is left out; a field emptied is sent as
+ * null, which clears it (the API refuses to clear the name, and says so). */
 export function changedDetails(account: Account, values: Details): DetailsInput | null {
   const before = detailsOf(account)
-  const input: DetailsInput = { name: null, jobTitle: null, phone: null, trainedOn: null, vettedUntil: null }
+  const input: DetailsInput = {}
   let changed = false
   for (const field of DETAIL_FIELDS) {
-    if (values[field] !== '' && values[field] !== before[field]) {
-      input[field] = values[field]
+    if (values[field] !== before[field]) {
+      input[field] = values[field] === '' ? null : values[field]
       changed = true
     }
   }

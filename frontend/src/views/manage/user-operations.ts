@@ -125,7 +125,7 @@ const RESET = graphql(`
 `)
 
 export type Account = NonNullable<ResultOf<typeof FIND>['user']>
-export type DetailsInput = { -readonly [K in 'name' | 'jobTitle' | 'phone' | 'trainedOn' | 'vettedUntil']: string | null }
+export type DetailsInput = { -readonly [K in 'name' | 'jobTitle' | 'phone' | 'trainedOn' | 'vettedUntil']?: string | null }
 
 export interface NewCode {
   readonly account: Account
