@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from backend.db.queries.audit_review import DayCount, ViewerCount
+from backend.resolvers.inputs import given
 from backend.schema.accounts import Role
 from backend.schema.enums import OrganisationKind
 from backend.schema.management import (
@@ -169,10 +170,10 @@ async def update_organisation(
         info.context,
         code,
         OrganisationChanges(
-            name=input.name,
-            team_name=input.team_name,
-            team_phone=input.team_phone,
-            team_email=input.team_email,
+            name=given(input.name),
+            team_name=given(input.team_name),
+            team_phone=given(input.team_phone),
+            team_email=given(input.team_email),
         ),
     )
     return OrganisationDetail.from_row(row)

@@ -140,10 +140,13 @@ class CreateOrganisationInput:
 
 @strawberry.input(description="New details; omitted ones stay as they are.")
 class UpdateOrganisationInput:
-    name: str | None = None
-    team_name: str | None = None
-    team_phone: str | None = None
-    team_email: str | None = None
+    """Only the fields given change: `null` (or a blank) clears a value, an absent field
+    keeps it. The name cannot be cleared."""
+
+    name: str | None = strawberry.UNSET
+    team_name: str | None = strawberry.UNSET
+    team_phone: str | None = strawberry.UNSET
+    team_email: str | None = strawberry.UNSET
 
 
 @strawberry.type(description="A partner organisation's system and the fields it may read.")

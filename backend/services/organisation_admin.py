@@ -15,6 +15,7 @@ from backend.audit.writer import AuditEntry, record
 from backend.db.queries import organisation_admin as queries
 from backend.db.queries.organisation_admin import ApiClientRow, OrganisationRow
 from backend.db.tables.vocabulary import ORGANISATION_KINDS
+from backend.domain.changes import KEEP, Keep
 from backend.domain.contact import email_address, phone_number, text_field
 from backend.domain.ids import record_id
 from backend.errors import BadInput, Forbidden, NotFound
@@ -30,10 +31,12 @@ MAX_LIST = 500
 
 @dataclass(frozen=True, slots=True)
 class OrganisationChanges:
-    name: str | None = None
-    team_name: str | None = None
-    team_phone: str | None = None
-    team_email: str | None = None
+    """KEEP leaves a value as it is; None (or a blank) clears it."""
+
+    name: str | Keep | None = KEEP
+    team_name: str | Keep | None = KEEP
+    team_phone: str | Keep | None = KEEP
+    team_email: str | Keep | None = KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +121,13 @@ async def update_organisation(
     caller = _signed_in_person(ctx)
     code = _code(code)
     values: dict[str, object] = {}
-    if changes.name is not None:
+    if not isinstance(changes.name, Keep):
         values["name"] = text_field(changes.name, "name", limit=200, required=True)
-    if changes.team_name is not None:
+    if not isinstance(changes.team_name, Keep):
         values["team_name"] = text_field(changes.team_name, "teamName", limit=200)
-    if changes.team_phone is not None:
+    if not isinstance(changes.team_phone, Keep):
         values["team_phone"] = phone_number(changes.team_phone, "teamPhone")
-    if changes.team_email is not None:
+    if not isinstance(changes.team_email, Keep):
         values["team_email"] = email_address(changes.team_email, "teamEmail")
     if not values:
         raise BadInput("give at least one detail to change", field="input")

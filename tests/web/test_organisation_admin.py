@@ -91,6 +91,21 @@ async def test_an_authoritys_team_keeps_its_own_contact_up_to_date(people: Peopl
     assert body["data"]["updateOrganisation"]["teamEmail"] == "contactpoint@leeds.example"
 
 
+async def test_a_team_contact_sent_as_null_is_removed_and_the_rest_kept(people: People) -> None:
+    await people.ask(
+        "manager", UPDATE, code="E08000035",
+        input={"teamPhone": "0113 222 0000", "teamEmail": "team@leeds.example"},
+    )  # fmt: skip
+    body = await people.ask("manager", UPDATE, code="E08000035", input={"teamEmail": None})
+    changed = body["data"]["updateOrganisation"]
+    assert (changed["teamEmail"], changed["teamPhone"]) == (None, "0113 222 0000")
+
+
+async def test_an_organisations_name_cannot_be_cleared(people: People) -> None:
+    body = await people.ask("administrator", UPDATE, code="E08000035", input={"name": None})
+    assert body["errors"][0]["extensions"]["field"] == "name"
+
+
 async def test_an_authoritys_team_cannot_rename_it(people: People) -> None:
     body = await people.ask("manager", UPDATE, code="E08000035", input={"name": "Leodis"})
     assert error_of(body) == ("FORBIDDEN", "code")

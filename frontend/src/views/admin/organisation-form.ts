@@ -132,14 +132,15 @@ function current(organisation: OrganisationDetail): ChangeValues {
   }
 }
 
-/** The details that changed, and problems: a detail can be changed but not removed. */
+/** The details that changed (an emptied team contact as null, which removes it), and problems. */
 export function changes(before: ChangeValues, after: ChangeValues): { input: VariablesOf<typeof UPDATE_ORGANISATION>['input']; problems: Problem[] } {
-  const input: Record<string, string> = {}
+  const input: Record<string, string | null> = {}
   const problems: Problem[] = []
   for (const field of CHANGE_FIELDS) {
     if (after[field] === before[field]) continue
-    if (after[field] === '') problems.push({ field, message: 'This detail can be changed but not removed: enter a new one' })
-    else input[field] = after[field]
+    // An emptied team contact is removed (null); an organisation always has a name.
+    if (after[field] === '' && field === 'name') problems.push({ field, message: 'Enter the organisation’s name' })
+    else input[field] = after[field] === '' ? null : after[field]
   }
   if (problems.length === 0 && Object.keys(input).length === 0) {
     problems.push({ field: 'name', message: 'Change at least one detail, or cancel' })
