@@ -12,13 +12,19 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from backend.errors import ContactPointError, describe_unexpected
+from backend.db.faults import connection_lost
+from backend.errors import ContactPointError, Unavailable, describe_unexpected
 
 log = logging.getLogger("contactpoint.errors")
 
 # graphql-core suggests field names ("Did you mean 'nhsNumber'?"): a map of the schema for
 # callers who may not introspect it.
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+
+
+UNAVAILABLE = (
+    "The directory's database could not be reached, so this was not done. Try again in a moment."
+)
 
 
 def shape(error: GraphQLError, request_id: str) -> GraphQLError:
@@ -48,6 +54,21 @@ def shape(error: GraphQLError, request_id: str) -> GraphQLError:
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+        )
+    if connection_lost(original):
+        log.warning(
+            "request %s lost its database connection: %s",
+            request_id,
+            describe_unexpected(original),
+        )
+        return shape(
+            GraphQLError(
+                error.message,
+                nodes=error.nodes,
+                path=error.path,
+                original_error=Unavailable(UNAVAILABLE),
+            ),
+            request_id,
         )
     log.error("unexpected error in request %s: %s", request_id, describe_unexpected(original))
     return GraphQLError(

@@ -6,8 +6,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.audit.writer import Actor
+from backend.db.faults import connection_lost
 from backend.db.listener import NotificationListener
-from backend.errors import Unauthenticated
+from backend.errors import ContactPointError, Unauthenticated
 from backend.policy.caller import Caller
 from backend.settings import Settings
 
@@ -20,7 +21,7 @@ class RequestContext:
     client_address: str | None
     caller: Caller | None = None
     # Why a presented cookie or token was refused (expired, revoked...), if it was.
-    auth_problem: Unauthenticated | None = None
+    auth_problem: ContactPointError | None = None
     session_token: str | None = None
     caller_email: str | None = None
     caller_name: str | None = None
@@ -41,10 +42,22 @@ class RequestContext:
             self._connection = await conn.execution_options(isolation_level="AUTOCOMMIT")
         return self._connection
 
+    async def discard(self) -> None:
+        """Drop the request's connection from the pool: its session is gone."""
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.invalidate()
+
     async def close(self) -> None:
         if self._connection is not None:
             connection, self._connection = self._connection, None
-            await connection.close()
+            try:
+                await connection.close()
+            except Exception as failed:
+                if not connection_lost(failed):
+                    raise
+                # The request's answer is already shaped; the pool drops the connection.
+                await connection.invalidate()
 
     def require_caller(self) -> Caller:
         if self.caller is None:

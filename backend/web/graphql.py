@@ -12,7 +12,9 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from backend.auth.identify import SESSION_COOKIE, identify
-from backend.schema.errors import shape
+from backend.db.faults import connection_lost
+from backend.errors import Unavailable
+from backend.schema.errors import UNAVAILABLE, shape
 from backend.web.context import RequestContext
 
 _CONTEXT_KEY = "contactpoint.context"
@@ -36,9 +38,20 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
         # Closed in run(), when the response has been built. Kept in the scope itself,
         # which is this request's alone.
         request.scope[_CONTEXT_KEY] = context
-        identity = await identify(
-            context.connection, cookie=cookie, authorization=request.headers.get("authorization")
-        )
+        try:
+            identity = await identify(
+                context.connection,
+                cookie=cookie,
+                authorization=request.headers.get("authorization"),
+            )
+        except Exception as failed:
+            if not connection_lost(failed):
+                raise
+            # Who is asking is unknown until the database answers: anything that needs
+            # a caller says so; nothing is answered as if signed out.
+            context.auth_problem = Unavailable(UNAVAILABLE)
+            await context.discard()
+            return context
         context.caller, context.auth_problem = identity.caller, identity.problem
         context.caller_email, context.caller_name = identity.email, identity.name
         if identity.bearer_error is not None and not isinstance(request, WebSocket):
