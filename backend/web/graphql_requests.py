@@ -4,6 +4,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.web.media_types import as_graphql_response, wants_graphql_response
+
 
 def _refusal(status: int, message: str, code: str = "BAD_USER_INPUT") -> tuple[int, bytes]:
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
@@ -59,6 +61,9 @@ class GraphQLRequests:
         except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
             await _answer(send, NOT_VALID_JSON)
             return
+        accept = headers.get(b"accept", b"").decode("latin-1")
+        if wants_graphql_response(accept):
+            send = as_graphql_response(send)
         await self.app(scope, _replay(body, receive), send)
 
 
