@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from backend.db.queries.involvements import service_types as read_service_types
+from backend.resolvers.inputs import given
 from backend.schema.children import Caf, Involvement
 from backend.schema.enums import CafStatus
 from backend.schema.involvements import (
@@ -59,11 +60,11 @@ async def update_involvement(
         info.context,
         str(id),
         involvements.InvolvementEdit(
-            practitioner_name=input.practitioner_name,
-            practitioner_role=input.practitioner_role,
-            phone=input.phone,
-            email=input.email,
-            start_date=input.start_date,
+            practitioner_name=given(input.practitioner_name),
+            practitioner_role=given(input.practitioner_role),
+            phone=given(input.phone),
+            email=given(input.email),
+            start_date=given(input.start_date),
         ),
     )
     return _shown(changed)

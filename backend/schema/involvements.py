@@ -36,11 +36,15 @@ class InvolvementInput:
 
 @strawberry.input(description="New contact details for an involvement; omitted ones stay.")
 class InvolvementUpdateInput:
-    practitioner_name: str | None = None
-    practitioner_role: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    start_date: date | None = None
+    """Only the fields given change: `null` (or a blank) clears a value, an absent field
+    keeps it. The practitioner's name and the start date cannot be cleared, and a phone
+    or an email must remain."""
+
+    practitioner_name: str | None = strawberry.UNSET
+    practitioner_role: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    start_date: date | None = strawberry.UNSET
 
 
 @strawberry.type(description="A kind of service that can be involved with a child.")

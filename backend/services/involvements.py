@@ -13,14 +13,16 @@ the audit event and the notifications commit with the change or not at all.
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries import accounts, involvements
-from backend.db.queries.involvements import ContactChanges, InvolvementRow, LockedChild
+from backend.db.queries.involvements import InvolvementRow, LockedChild
 from backend.db.records import InvolvementRecord
 from backend.db.tables.vocabulary import CONSENT_GIVERS
+from backend.domain.changes import KEEP, Keep
 from backend.domain.contact import email_address, phone_number, text_field
 from backend.domain.ids import contact_point_id, record_id
 from backend.errors import BadInput, ContactPointError, Forbidden, NotFound
@@ -49,11 +51,13 @@ class InvolvementInput:
 
 @dataclass(frozen=True, slots=True)
 class InvolvementEdit:
-    practitioner_name: str | None = None
-    practitioner_role: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    start_date: date | None = None
+    """KEEP leaves a detail as it is; None (or a blank) clears it."""
+
+    practitioner_name: str | Keep | None = KEEP
+    practitioner_role: str | Keep | None = KEEP
+    phone: str | Keep | None = KEEP
+    email: str | Keep | None = KEEP
+    start_date: date | Keep | None = KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,20 +268,20 @@ async def update_involvement(
     caller = ctx.require_caller()
     require_practitioner(caller)
     target = record_id(involvement_id, "id", "an involvement")
-    changes = ContactChanges(
-        practitioner_name=text_field(edit.practitioner_name, "practitionerName", limit=200),
-        practitioner_role=text_field(edit.practitioner_role, "practitionerRole", limit=200),
-        phone=phone_number(edit.phone),
-        email=email_address(edit.email),
-        start_date=_not_in_future(edit.start_date, "startDate") if edit.start_date else None,
-    )
-    if changes == ContactChanges():
+    changes = _contact_changes(edit)
+    if not changes:
         raise BadInput("give at least one detail to change", field="input")
     async with ctx.engine.begin() as conn:
         child, row = await _involvement_to_change(ctx, conn, caller, target, "id")
         if row.end_date is not None:
             raise BadInput("this involvement has ended: it is kept as history", field="id")
-        await involvements.update_contact(conn, target, changes)
+        if not await involvements.update_contact(conn, target, changes):
+            # The transaction rolls back: the involvement keeps its details.
+            raise BadInput(
+                "an involvement needs a phone or an email to reach its practitioner:"
+                " keep one of them",
+                field="phone" if "phone" in changes else "email",
+            )
         await record(
             conn,
             ctx.actor,
@@ -286,23 +290,35 @@ async def update_involvement(
                 subject_child_id=child.id,
                 detail={
                     "involvementId": str(target),
-                    "fields": sorted(
-                        name for name, value in _edited_fields(changes).items() if value
-                    ),
+                    "fields": sorted(changes),
                 },
             ),
         )
         return await _changed(conn, caller, child, target)
 
 
-def _edited_fields(changes: ContactChanges) -> dict[str, bool]:
-    return {
-        "practitionerName": changes.practitioner_name is not None,
-        "practitionerRole": changes.practitioner_role is not None,
-        "phone": changes.phone is not None,
-        "email": changes.email is not None,
-        "startDate": changes.start_date is not None,
-    }
+def _contact_changes(edit: InvolvementEdit) -> dict[str, Any]:
+    """The details given, checked, by their GraphQL name. The practitioner's name and the
+    start date cannot be cleared; a phone or an email must remain (checked after the
+    update, against what the involvement then holds)."""
+    changes: dict[str, Any] = {}
+    if not isinstance(edit.practitioner_name, Keep):
+        changes["practitionerName"] = text_field(
+            edit.practitioner_name, "practitionerName", limit=200, required=True
+        )
+    if not isinstance(edit.practitioner_role, Keep):
+        changes["practitionerRole"] = text_field(
+            edit.practitioner_role, "practitionerRole", limit=200
+        )
+    if not isinstance(edit.phone, Keep):
+        changes["phone"] = phone_number(edit.phone)
+    if not isinstance(edit.email, Keep):
+        changes["email"] = email_address(edit.email)
+    if not isinstance(edit.start_date, Keep):
+        if edit.start_date is None:
+            raise BadInput("startDate cannot be cleared: give the date it began", field="startDate")
+        changes["startDate"] = _not_in_future(edit.start_date, "startDate")
+    return changes
 
 
 async def end_involvement(

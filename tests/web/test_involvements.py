@@ -344,6 +344,42 @@ async def test_an_update_with_nothing_to_change_is_refused(people: People, world
     assert _error(body) == ("BAD_USER_INPUT", "input")
 
 
+async def test_a_contact_detail_sent_as_null_is_cleared_and_the_rest_kept(
+    people: People, world: World
+) -> None:
+    recorded = await _record(
+        people, "practitioner", world.open_child, phone="0113 496 0001", email="sam@leeds.example"
+    )
+    body = await people.ask("practitioner", UPDATE, id=recorded["id"], input={"phone": None})
+    assert body["data"]["updateInvolvement"]["phone"] is None
+    view = await people.ask("practitioner", RECORD_VIEW, id=world.open_child)
+    assert "errors" not in view
+
+
+async def test_the_last_way_to_reach_the_practitioner_cannot_be_cleared(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    recorded = await _record(
+        people, "practitioner", world.open_child, phone="0113 496 0001", email="sam@leeds.example"
+    )
+    await people.ask("practitioner", UPDATE, id=recorded["id"], input={"email": None})
+    body = await people.ask("practitioner", UPDATE, id=recorded["id"], input={"phone": None})
+    assert _error(body) == ("BAD_USER_INPUT", "phone")
+    kept = await _count(
+        engine, "SELECT count(*) FROM involvement WHERE id = :id AND phone IS NOT NULL",
+        id=recorded["id"],
+    )  # fmt: skip
+    assert kept == 1
+
+
+async def test_the_practitioners_name_cannot_be_cleared(people: People, world: World) -> None:
+    recorded = await _record(people, "practitioner", world.open_child)
+    body = await people.ask(
+        "practitioner", UPDATE, id=recorded["id"], input={"practitionerName": None}
+    )
+    assert _error(body) == ("BAD_USER_INPUT", "practitionerName")
+
+
 async def test_an_unknown_involvement_id_is_not_found(people: People) -> None:
     body = await people.ask(
         "practitioner", END, id="00000000-0000-0000-0000-000000000000", end=TODAY.isoformat()

@@ -7,6 +7,7 @@ other instead of racing (the database's unique indexes are the last line, not th
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -69,15 +70,14 @@ class NewInvolvement:
     consent_recorded_by: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ContactChanges:
-    """New values for an involvement's contact details; None leaves a value as it is."""
-
-    practitioner_name: str | None = None
-    practitioner_role: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    start_date: date | None = None
+# The columns `update_contact` may set, by the name a change gives them.
+CONTACT_COLUMNS = {
+    "practitionerName": "practitioner_name",
+    "practitionerRole": "practitioner_role",
+    "phone": "phone",
+    "email": "email",
+    "startDate": "start_date",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,26 +218,20 @@ async def involvement_for_change(
 
 
 async def update_contact(
-    conn: AsyncConnection, involvement_id: uuid.UUID, changes: ContactChanges
-) -> None:
-    await conn.execute(
+    conn: AsyncConnection, involvement_id: uuid.UUID, changes: Mapping[str, object]
+) -> bool:
+    """Set exactly the details in `changes` (a None clears), by CONTACT_COLUMNS name.
+    Whether the involvement still has a phone or an email to reach its practitioner."""
+    values = {CONTACT_COLUMNS[name]: value for name, value in changes.items()}
+    assignments = ", ".join(f"{column} = :{column}" for column in values)
+    reachable = await conn.scalar(
         text(
-            "UPDATE involvement SET"
-            " practitioner_name = coalesce(:name, practitioner_name),"
-            " practitioner_role = coalesce(:role, practitioner_role),"
-            " phone = coalesce(:phone, phone), email = coalesce(:email, email),"
-            " start_date = coalesce(:start, start_date)"
-            " WHERE id = :id"
+            f"UPDATE involvement SET {assignments} WHERE id = :id"  # noqa: S608 - known columns
+            " RETURNING phone IS NOT NULL OR email IS NOT NULL"
         ),
-        {
-            "id": involvement_id,
-            "name": changes.practitioner_name,
-            "role": changes.practitioner_role,
-            "phone": changes.phone,
-            "email": changes.email,
-            "start": changes.start_date,
-        },
+        {"id": involvement_id, **values},
     )
+    return bool(reachable)
 
 
 async def end_involvement(
