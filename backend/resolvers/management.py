@@ -225,8 +225,15 @@ async def revoke_api_client(info: Ctx, id: strawberry.ID) -> ApiClient:
 # --- shielding workbench -------------------------------------------------------------
 
 
-async def shielded_children(info: Ctx, review_due_by: date | None = None) -> list[ShieldedChild]:
-    rows = await shielding_workbench.shielded_children(info.context, review_due_by)
+async def shielded_children(
+    info: Ctx,
+    review_due_by: date | None = None,
+    first: int = shielding_workbench.MAX_LIST,
+    after: strawberry.ID | None = None,
+) -> list[ShieldedChild]:
+    rows = await shielding_workbench.shielded_children(
+        info.context, review_due_by, first=first, after=None if after is None else str(after)
+    )
     return [ShieldedChild.from_row(row) for row in rows]
 
 
@@ -236,10 +243,16 @@ async def request_contact(info: Ctx, child_id: strawberry.ID, message: str) -> M
 
 
 async def contact_requests(
-    info: Ctx, status: ContactRequestStatus | None = None
+    info: Ctx,
+    status: ContactRequestStatus | None = None,
+    first: int = shielding_workbench.MAX_LIST,
+    after: strawberry.ID | None = None,
 ) -> list[ContactRequest]:
     rows = await shielding_workbench.contact_requests(
-        info.context, status.value if status else None
+        info.context,
+        status.value if status else None,
+        first=first,
+        after=None if after is None else str(after),
     )
     return [ContactRequest.from_row(row) for row in rows]
 

@@ -75,11 +75,13 @@ class Query:
     )
     shielded_children: list[ShieldedChild] = strawberry.field(
         resolver=admin.shielded_children,
-        description="Shielded children of your authority, soonest review first. Audited.",
+        description="Shielded children of your authority, soonest review first (at most"
+        " `first`, after the child `after`: the last one shown). Audited.",
     )
     contact_requests: list[ContactRequest] = strawberry.field(
         resolver=admin.contact_requests,
-        description="Requests to be put in touch about your authority's shielded children.",
+        description="Requests to be put in touch about your authority's shielded children,"
+        " oldest first (at most `first`, after the request `after`: the last one shown).",
     )
     match_reviews: MatchReviewPage = strawberry.field(
         resolver=feeds.match_reviews_page,

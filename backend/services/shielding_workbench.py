@@ -47,12 +47,31 @@ def workbench(ctx: RequestContext) -> Workbench:
     raise Forbidden("only a ContactPoint management team or an administrator can do this")
 
 
-async def shielded_children(ctx: RequestContext, review_due_by: date | None) -> list[ShieldedRow]:
+def _first(first: int) -> int:
+    if not 1 <= first <= MAX_LIST:
+        raise BadInput(f"first must be between 1 and {MAX_LIST}", field="first")
+    return first
+
+
+async def shielded_children(
+    ctx: RequestContext,
+    review_due_by: date | None,
+    *,
+    first: int = MAX_LIST,
+    after: str | None = None,
+) -> list[ShieldedRow]:
+    """A page of the list; `after` is the ContactPoint ID of the last child shown."""
     bench = workbench(ctx)
+    limit = _first(first)
+    start = contact_point_id(after, "after") if after is not None else None
     async with ctx.engine.begin() as conn:
-        rows = await queries.shielded_children(
-            conn, authority_id=bench.authority_id, review_due_by=review_due_by, limit=MAX_LIST
-        )
+        found = await queries.shielded_children(
+            conn, authority_id=bench.authority_id, review_due_by=review_due_by, limit=limit,
+            after=start,
+        )  # fmt: skip
+        if found is None:
+            raise BadInput("after must be a child on this list: the last one shown", field="after")
+        rows = found
         await record(
             conn,
             ctx.actor,
@@ -113,16 +132,30 @@ async def request_contact(ctx: RequestContext, child_id: str, message: str) -> C
     return created
 
 
-async def contact_requests(ctx: RequestContext, status: str | None) -> list[ContactRequestRow]:
+async def contact_requests(
+    ctx: RequestContext,
+    status: str | None,
+    *,
+    first: int = MAX_LIST,
+    after: str | None = None,
+) -> list[ContactRequestRow]:
+    """A page of the requests; `after` is the id of the last one shown."""
     bench = workbench(ctx)
     if status is not None and status not in CONTACT_REQUEST_STATUSES:
         raise BadInput(
             f"status must be one of {', '.join(CONTACT_REQUEST_STATUSES)}", field="status"
         )
+    limit = _first(first)
+    start = record_id(after, "after", "a contact request") if after is not None else None
     async with ctx.engine.begin() as conn:
-        rows = await queries.contact_requests(
-            conn, authority_id=bench.authority_id, status=status, limit=MAX_LIST
+        found = await queries.contact_requests(
+            conn, authority_id=bench.authority_id, status=status, limit=limit, after=start
         )
+        if found is None:
+            raise BadInput(
+                "after must be a request on this list: the last one shown", field="after"
+            )
+        rows = found
         # They name shielded children and the people asking about them.
         await record(
             conn,

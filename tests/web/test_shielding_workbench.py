@@ -3,6 +3,7 @@
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests import factories
 from tests.clients import People, error_of
 from tests.world import SHIELDED_SECRETS, World
 
@@ -126,3 +127,53 @@ async def test_asking_and_declining_each_leave_exactly_one_audit_event(
             ).all()
         )
     assert counts == {"CONTACT_REQUESTED": 1, "CONTACT_REQUEST_DECLINED": 1}
+
+
+PAGE = """query($first: Int!, $after: ID) { shieldedChildren(first: $first, after: $after) {
+  childId } }"""
+REQUEST_PAGE = """query($first: Int!, $after: ID) {
+  contactRequests(first: $first, after: $after) { id } }"""
+
+
+async def test_the_shielded_list_pages_through_every_child_once(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        for given, family in [("Ash", "Brook"), ("Bea", "Brook"), ("Cal", "Aston")]:
+            child_id, _ = await factories.child(
+                conn, world.leeds_id, given_names=given, family_name=family
+            )
+            await factories.shielding(conn, child_id)
+    everyone = await people.ask("manager", PAGE, first=100)
+    expected = [c["childId"] for c in everyone["data"]["shieldedChildren"]]
+    seen: list[str] = []
+    after = None
+    while True:
+        body = await people.ask("manager", PAGE, first=1, after=after)
+        page = [c["childId"] for c in body["data"]["shieldedChildren"]]
+        if not page:
+            break
+        seen += page
+        after = page[-1]
+    assert seen == expected
+    assert len(seen) == 4
+
+
+async def test_a_page_after_a_child_not_on_the_list_is_refused(
+    people: People, world: World
+) -> None:
+    body = await people.ask("manager", PAGE, first=5, after=world.open_child)
+    assert error_of(body) == ("BAD_USER_INPUT", "after")
+
+
+async def test_contact_requests_page_after_the_last_one_shown(people: People, world: World) -> None:
+    first = await _request(people, world)
+    body = await people.ask("manager", REQUEST_PAGE, first=1)
+    assert [r["id"] for r in body["data"]["contactRequests"]] == [first]
+    rest = await people.ask("manager", REQUEST_PAGE, first=5, after=first)
+    assert rest["data"]["contactRequests"] == []
+
+
+async def test_a_page_size_past_the_limit_is_refused(people: People) -> None:
+    body = await people.ask("manager", PAGE, first=501)
+    assert error_of(body) == ("BAD_USER_INPUT", "first")

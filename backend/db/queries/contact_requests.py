@@ -42,9 +42,31 @@ class ContactRequestRow:
     created_at: datetime
 
 
+# A page starts after the row the caller last saw, by the list's own order (keyset).
+_SHIELDED_KEY = """
+SELECT s.review_date, c.family_name, c.id FROM shielding s JOIN child c ON c.id = s.child_id
+ WHERE c.contact_point_id = :after AND s.unshielded_at IS NULL
+   AND (CAST(:authority AS integer) IS NULL OR c.responsible_authority_id = :authority)
+"""
+
+
 async def shielded_children(
-    conn: AsyncConnection, *, authority_id: int | None, review_due_by: date | None, limit: int
-) -> list[ShieldedRow]:
+    conn: AsyncConnection,
+    *,
+    authority_id: int | None,
+    review_due_by: date | None,
+    limit: int,
+    after: str | None = None,
+) -> list[ShieldedRow] | None:
+    """A page, soonest review first, after the child `after` (a ContactPoint ID); None
+    when `after` is not on the list (unshielded since, or never there)."""
+    key: Any = (None, None, None)
+    if after is not None:
+        key = (
+            await conn.execute(text(_SHIELDED_KEY), {"after": after, "authority": authority_id})
+        ).first()
+        if key is None:
+            return None
     rows = await conn.execute(
         text(
             "SELECT c.contact_point_id AS child_id,"
@@ -56,9 +78,18 @@ async def shielded_children(
             " WHERE s.unshielded_at IS NULL"
             " AND (CAST(:authority AS integer) IS NULL OR c.responsible_authority_id = :authority)"
             " AND (CAST(:due AS date) IS NULL OR s.review_date <= :due)"
+            " AND (CAST(:k_id AS bigint) IS NULL"
+            "      OR (s.review_date, c.family_name, c.id) > (:k_date, :k_name, :k_id))"
             " ORDER BY s.review_date, c.family_name, c.id LIMIT :limit"
         ),
-        {"authority": authority_id, "due": review_due_by, "limit": limit},
+        {
+            "authority": authority_id,
+            "due": review_due_by,
+            "limit": limit,
+            "k_date": key[0],
+            "k_name": key[1],
+            "k_id": key[2],
+        },
     )
     return [ShieldedRow(**row._mapping) for row in rows]
 
@@ -82,17 +113,38 @@ def _request(row: Any) -> ContactRequestRow:
 
 
 async def contact_requests(
-    conn: AsyncConnection, *, authority_id: int | None, status: str | None, limit: int
-) -> list[ContactRequestRow]:
+    conn: AsyncConnection,
+    *,
+    authority_id: int | None,
+    status: str | None,
+    limit: int,
+    after: uuid.UUID | None = None,
+) -> list[ContactRequestRow] | None:
+    """A page, oldest first, after the request `after`; None when `after` is not one of
+    the authority's requests."""
+    created_at = None
+    if after is not None:
+        created_at = await conn.scalar(
+            text(
+                "SELECT r.created_at FROM contact_request r JOIN child c ON c.id = r.child_id"
+                " WHERE r.id = :after AND (CAST(:authority AS integer) IS NULL"
+                "      OR c.responsible_authority_id = :authority)"
+            ),
+            {"after": after, "authority": authority_id},
+        )
+        if created_at is None:
+            return None
     rows = await conn.execute(
         text(
             _REQUESTS + " WHERE (CAST(:authority AS integer) IS NULL"
             "        OR c.responsible_authority_id = :authority)"
             " AND (CAST(:status AS text) IS NULL OR r.status = :status)"
+            " AND (CAST(:after AS uuid) IS NULL OR (r.created_at, r.id) > (:at, :after))"
             " ORDER BY r.created_at, r.id LIMIT :limit"
         ),
-        {"authority": authority_id, "status": status, "limit": limit},
-    )
+        {"authority": authority_id, "status": status, "limit": limit, "after": after,
+         "at": created_at},
+    )  # fmt: skip
     return [_request(row) for row in rows]
 
 
