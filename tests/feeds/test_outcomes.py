@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.demo.numbers import contact_point_id_for
 from tests import factories
-from tests.feeds.conftest import LEEDS, row
+from tests.feeds.conftest import BRADFORD, LEEDS, row
 
 NHS = "9990001014"
 UPN = "X383000000101"
@@ -112,6 +112,36 @@ async def test_another_birth_date_with_a_misspelt_family_name_goes_to_review(
     await _child(engine, authorities[LEEDS], family_name="Smith")
     summary = await load(write_csv(row(family_name="Smyth", date_of_birth="2011-08-02")))
     assert (summary.probable, summary.review, summary.created) == (0, 1, 0)
+
+
+async def test_a_feed_never_moves_a_shielded_child_to_another_authority(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
+) -> None:
+    async with engine.begin() as conn:
+        child_id, _ = await factories.child(conn, authorities[LEEDS], nhs_number=NHS)
+        await factories.shielding(conn, child_id)
+    record = row(nhs_number=NHS, responsible_authority=BRADFORD, address_line_1="1 New Road")
+    summary = await load(write_csv(record), source="LOCAL_AUTHORITY")
+    assert summary.exact == 1
+    kept = await _one(
+        engine, "SELECT responsible_authority_id, address_line1 FROM child WHERE id = :id",
+        id=child_id,
+    )  # fmt: skip
+    assert kept.responsible_authority_id == authorities[LEEDS]
+    assert kept.address_line1 == "1 New Road"  # the rest of the record still counts
+
+
+async def test_a_feed_moves_an_unshielded_child_to_another_authority(
+    engine: AsyncEngine, authorities: dict[str, int], write_csv: Callable[..., Any], load: Any
+) -> None:
+    child_id = await _child(engine, authorities[LEEDS], nhs_number=NHS)
+    await load(
+        write_csv(row(nhs_number=NHS, responsible_authority=BRADFORD)), source="LOCAL_AUTHORITY"
+    )
+    moved = await _one(
+        engine, "SELECT responsible_authority_id FROM child WHERE id = :id", id=child_id
+    )
+    assert moved.responsible_authority_id == authorities[BRADFORD]
 
 
 async def test_a_new_brother_at_the_same_address_is_a_new_child_not_a_review(

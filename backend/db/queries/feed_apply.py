@@ -56,9 +56,14 @@ WITH incoming AS (
 INSERT INTO feed_win (child_id, line, field)
 SELECT i.child_id, i.line, f.field
   FROM incoming i JOIN feed_stage s ON s.line = i.line CROSS JOIN LATERAL {_PRESENT}
+  JOIN child c ON c.id = i.child_id
   LEFT JOIN provenance p ON p.child_id = i.child_id AND p.field = f.field
  WHERE f.present
    AND (p.source IS NULL OR cp_feed_rank($1, f.field) <= cp_feed_rank(p.source, f.field))
+   -- A shielded child stays with its team: moved to another authority, that authority's
+   -- team would see its whereabouts in full. Only the team lifting the shielding can.
+   AND NOT (f.field = 'responsible_authority' AND c.shielded
+            AND s.authority_id <> c.responsible_authority_id)
    AND NOT (f.field = 'nhs_number' AND EXISTS (
          SELECT 1 FROM child o WHERE o.nhs_number = s.nhs_number AND o.id <> i.child_id))
    AND NOT (f.field = 'upn' AND EXISTS (
