@@ -10,14 +10,18 @@ Administrators see it all.
 
 from typing import Any
 
-_DROPPED = frozenset({"reason", "sensitive", "note", "reviewDate"})
+_DROPPED = frozenset({"reason", "sensitive", "note", "reviewDate", "shielded", "withheld"})
+# A record view's disclosed fields tell a shielded child from another (its address is not
+# among them), so they go too: the reader learns who looked, when, at which child.
+_DROPPED_BY_ACTION = {"CHILD_VIEW": frozenset({"fields"})}
 _COUNTED = frozenset({"ids", "childIds", "requestIds", "reviewIds"})
 
 
-def redacted(detail: dict[str, Any]) -> dict[str, Any]:
+def redacted(detail: dict[str, Any], action: str = "") -> dict[str, Any]:
     shown: dict[str, Any] = {}
+    dropped = _DROPPED | _DROPPED_BY_ACTION.get(action, frozenset())
     for key, value in detail.items():
-        if key in _DROPPED:
+        if key in dropped:
             continue
         if key == "criteria" and isinstance(value, dict):
             shown["criteriaGiven"] = sorted(value)
@@ -30,6 +34,7 @@ def redacted(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def detail_for(
+    action: str,
     detail: dict[str, Any],
     *,
     sees_everything: bool,
@@ -42,4 +47,4 @@ def detail_for(
         return detail
     if readers_authority is not None and childs_authority in (None, readers_authority):
         return detail
-    return redacted(detail)
+    return redacted(detail, action)

@@ -11,9 +11,15 @@ from datetime import UTC, date, datetime, timedelta
 
 from backend.audit.writer import AuditEntry, record
 from backend.db.queries import audit_review as queries
-from backend.db.queries.audit_review import DayCount, EventQuery, EventRow, ViewerCount
+from backend.db.queries.audit_review import (
+    SHIELDING_ACTIONS,
+    DayCount,
+    EventQuery,
+    EventRow,
+    ViewerCount,
+)
 from backend.domain.ids import contact_point_id, record_id
-from backend.errors import BadInput
+from backend.errors import BadInput, Forbidden
 from backend.policy.audit_detail import detail_for
 from backend.policy.caller import Caller, Role
 from backend.policy.reach import audits_everything, require_audit_reader
@@ -107,6 +113,17 @@ async def search_events(
         len(action) > ACTION_LENGTH or not action.replace("_", "").isalpha()
     ):
         raise BadInput("action must be an action name like CHILD_VIEW", field="action")
+    shielded_of = None
+    if where.shielded_views_only and not caller.has(Role.ADMINISTRATOR):
+        # Which children are shielded is known to each child's team, not to auditors or
+        # other teams: a list of shielded views would name them (issue 14, defect 9).
+        if not caller.has(Role.MANAGER):
+            raise Forbidden(
+                "which records are shielded is known only to each child's team and to"
+                " administrators",
+                field="shieldedViewsOnly",
+            )
+        shielded_of = caller.organisation_id
     query = EventQuery(
         since=since,
         until=until,
@@ -115,6 +132,10 @@ async def search_events(
         action=action,
         organisation_id=organisation_id,
         shielded_views_only=where.shielded_views_only,
+        shielded_of=shielded_of,
+        hide_shielding_outside=(
+            None if caller.has(Role.ADMINISTRATOR) or child is None else organisation_id or -1
+        ),
         after=_after(after),
         limit=first + 1,
     )
@@ -138,10 +159,22 @@ async def search_events(
             ),
         )
     sees_everything = caller.has(Role.ADMINISTRATOR)
+
+    def names_child(row: EventRow) -> bool:
+        """A shielding decision or contact request names its child only to the child's
+        team and administrators: to anyone else the child's id would say it is shielded."""
+        return (
+            sees_everything
+            or row.action not in SHIELDING_ACTIONS
+            or (organisation_id is not None and row.child_authority_id == organisation_id)
+        )
+
     shown = [
         replace(
             row,
+            child_id=row.child_id if names_child(row) else None,
             detail=detail_for(
+                row.action,
                 row.detail,
                 sees_everything=sees_everything,
                 readers_authority=organisation_id,

@@ -4,6 +4,7 @@ the audit is itself audited."""
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.audit.writer import Actor, AuditEntry, record
 from tests.clients import People, error_of
 from tests.world import World
 
@@ -13,6 +14,19 @@ EVENTS = """query($filter: AuditEventFilter, $first: Int!, $after: String) {
 VIEW = "query($id: ID!) { child(id: $id) { familyName } }"
 REPORTS = """{ heaviestViewers { email count } outsideAreaViewers { email count }
   outOfHoursActivity { day count } auditActivity { day views searches } }"""
+
+
+async def _shielding_event(engine: AsyncEngine, world: World) -> None:
+    """The audit event a team's shielding decision writes, about the world's shielded child."""
+    async with engine.begin() as conn:
+        child = await conn.scalar(
+            text("SELECT id FROM child WHERE contact_point_id = :cp"), {"cp": world.shielded_child}
+        )
+        await record(
+            conn,
+            Actor(request_id="test", organisation_id=world.leeds_id),
+            AuditEntry(action="CHILD_SHIELDED", subject_child_id=child, detail={"reason": "X"}),
+        )
 
 
 async def _views(people: People, world: World) -> None:
@@ -175,7 +189,54 @@ async def test_another_authoritys_team_sees_no_detail_of_its_peoples_views_elsew
     body = await people.ask("other manager", EVENTS, filter={"action": "CHILD_VIEW"}, first=10)
     for event in body["data"]["auditEvents"]["events"]:
         assert event["detail"].get("redacted") is True
-        assert "fields" in event["detail"] or "withheld" in event["detail"]
+        assert not {"fields", "withheld", "shielded"} & set(event["detail"])
+
+
+async def test_an_auditor_cannot_list_which_children_are_shielded(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    body = await people.ask("auditor", EVENTS, filter={"shieldedViewsOnly": True}, first=10)
+    assert error_of(body) == ("FORBIDDEN", "shieldedViewsOnly")
+
+
+async def test_nothing_in_a_view_tells_an_auditor_the_child_is_shielded(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    body = await people.ask("auditor", EVENTS, filter={"action": "CHILD_VIEW"}, first=20)
+    details = [e["detail"] for e in body["data"]["auditEvents"]["events"]]
+    assert details
+    for detail in details:
+        assert not {"fields", "withheld", "shielded"} & set(detail), detail
+
+
+async def test_an_auditor_sees_a_shielding_decision_without_its_child(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    await _shielding_event(engine, world)
+    auditor = await people.ask("auditor", EVENTS, filter={"action": "CHILD_SHIELDED"}, first=5)
+    (seen,) = auditor["data"]["auditEvents"]["events"]
+    assert seen["childId"] is None
+    admin = await people.ask("administrator", EVENTS, filter={"action": "CHILD_SHIELDED"}, first=5)
+    assert admin["data"]["auditEvents"]["events"][0]["childId"] == world.shielded_child
+
+
+async def test_asked_by_child_an_auditor_gets_no_shielding_decision(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    await _shielding_event(engine, world)
+    body = await people.ask("auditor", EVENTS, filter={"childId": world.shielded_child}, first=20)
+    actions = {e["action"] for e in body["data"]["auditEvents"]["events"]}
+    assert "CHILD_SHIELDED" not in actions
+
+
+async def test_another_team_lists_no_shielded_views_of_children_not_its_own(
+    people: People, world: World
+) -> None:
+    await _views(people, world)  # Manchester's practitioner opens Leeds's shielded child
+    body = await people.ask("other manager", EVENTS, filter={"shieldedViewsOnly": True}, first=10)
+    assert body["data"]["auditEvents"]["events"] == []
 
 
 async def test_a_date_outside_the_logs_life_is_refused_naming_the_field(people: People) -> None:

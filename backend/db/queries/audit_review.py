@@ -17,6 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.driver import driver
 
+# Events whose very action says their child is (or was) shielded.
+SHIELDING_ACTIONS = frozenset(
+    {
+        "CHILD_SHIELDED",
+        "CHILD_UNSHIELDED",
+        "CONTACT_REQUESTED",
+        "CONTACT_REQUEST_ACCEPTED",
+        "CONTACT_REQUEST_DECLINED",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class EventQuery:
@@ -28,6 +39,11 @@ class EventQuery:
     # A management team's reach: its own people's events and events about its children.
     organisation_id: int | None = None
     shielded_views_only: bool = False
+    # With shielded_views_only: only children of this authority (a team's own).
+    shielded_of: int | None = None
+    # Leave out shielding decisions and contact requests about children outside this
+    # authority (-1: about any child): asked by child, they would say it is shielded.
+    hide_shielding_outside: int | None = None
     after: tuple[datetime, int] | None = None
     limit: int = 50
 
@@ -95,6 +111,14 @@ def _event_sql(query: EventQuery) -> tuple[str, list[Any]]:
         )
     if query.shielded_views_only:
         where.append("e.action = 'CHILD_VIEW' AND e.detail->>'shielded' = 'true'")
+        if query.shielded_of is not None:
+            where.append(f"c.responsible_authority_id = {bind(query.shielded_of)}")
+    if query.hide_shielding_outside is not None:
+        actions, outside = bind(sorted(SHIELDING_ACTIONS)), bind(query.hide_shielding_outside)
+        where.append(
+            f"NOT (e.action = ANY({actions}::text[])"
+            f" AND c.responsible_authority_id IS DISTINCT FROM {outside})"
+        )
     if query.after is not None:
         at, event_id = query.after
         where.append(f"(e.occurred_at, e.id) < ({bind(at)}, {bind(event_id)})")

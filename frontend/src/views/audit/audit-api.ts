@@ -28,7 +28,7 @@ export const AUDIT_EVENTS = graphql(`
 `)
 
 export const AUDIT_REPORTS = graphql(`
-  query AuditReports($since: DateTime!, $until: DateTime!, $shielded: AuditEventFilter!) {
+  query AuditReports($since: DateTime!, $until: DateTime!, $shielded: AuditEventFilter!, $withShielded: Boolean!) {
     auditActivity(since: $since, until: $until) {
       day
       views
@@ -41,7 +41,7 @@ export const AUDIT_REPORTS = graphql(`
       organisationCode
       count
     }
-    shieldedViews: auditEvents(filter: $shielded, first: 50) {
+    shieldedViews: auditEvents(filter: $shielded, first: 50) @include(if: $withShielded) {
       events {
         id
         occurredAt

@@ -8,7 +8,7 @@ import { request } from '../../api'
 import { html, requireElement, type SafeHtml } from '../../dom'
 import { longDate, textField, type Problems } from '../../forms'
 import type { View } from '../../router'
-import { requirePerson } from '../../session'
+import { hasRole, requirePerson } from '../../session'
 import { loading, openFrame, scrollingTable, showBody, showFailure, showProblems, submitToQuery, withQuery, type Frame } from '../admin/page'
 import { AUDIT_REPORTS, AUDIT_ROLES, type AuditReports, type OutOfHoursDay, type ViewerCount } from './audit-api'
 import { activityChart, activityPoints } from './chart'
@@ -135,9 +135,20 @@ function outOfHoursTable(rows: readonly OutOfHoursDay[]): SafeHtml {
   )
 }
 
-function reports(data: AuditReports, period: Period, linkChildren: boolean): SafeHtml {
+/** Which children are shielded is known to each child's team and to administrators only. */
+function shieldedSection(data: AuditReports, period: Period, linkChildren: boolean): SafeHtml {
   const shielded = data.shieldedViews
+  if (shielded === undefined) {
+    return empty('Which records are shielded is known only to each child’s management team and to administrators: ask the team for its views of shielded records.')
+  }
   const allShielded = auditLink({ shieldedViewsOnly: 'yes', since: period.since, until: period.until })
+  return shielded.events.length === 0
+    ? empty('No shielded records were viewed in this period.')
+    : html`${eventsTable(shielded.events, { caption: 'Views of shielded records', linkChildren })}
+      ${shielded.nextCursor !== null && html`<p class="govuk-body"><a class="govuk-link" href="${allShielded}">See all views of shielded records in this period</a></p>`}`
+}
+
+function reports(data: AuditReports, period: Period, linkChildren: boolean): SafeHtml {
   return html`
     ${section('activity', 'Activity over time', 'Record views and searches each day.', activityChart(activityPoints(daysFrom(period.since, period.until), data.auditActivity)))}
     ${section('heaviest', 'Heaviest viewers', 'The people who opened the most records.', viewersTable(data.heaviestViewers, 'Heaviest viewers', period))}
@@ -145,10 +156,7 @@ function reports(data: AuditReports, period: Period, linkChildren: boolean): Saf
       'shielded',
       'Views of shielded records',
       'Every opening of a shielded child’s record, newest first.',
-      shielded.events.length === 0
-        ? empty('No shielded records were viewed in this period.')
-        : html`${eventsTable(shielded.events, { caption: 'Views of shielded records', linkChildren })}
-          ${shielded.nextCursor !== null && html`<p class="govuk-body"><a class="govuk-link" href="${allShielded}">See all views of shielded records in this period</a></p>`}`,
+      shieldedSection(data, period, linkChildren),
     )}
     ${section('outside-area', 'Views outside the viewer’s own area', 'People who opened records of children held by an authority other than their own.', viewersTable(data.outsideAreaViewers, 'Views outside the viewer’s own area', period))}
     ${section('out-of-hours', 'Out-of-hours activity', 'Record views and searches before 8am, after 6pm or at weekends (UK time).', outOfHoursTable(data.outOfHoursActivity))}`
@@ -186,6 +194,7 @@ async function run(frame: Frame, period: Period): Promise<void> {
         since: range.since ?? '',
         until: range.until ?? '',
         shielded: { ...range, shieldedViewsOnly: true },
+        withShielded: hasRole(who, 'MANAGER', 'ADMINISTRATOR'),
       },
       { signal: frame.context.signal },
     )
