@@ -2,9 +2,10 @@
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,20 +231,29 @@ def api_clients_list(args: argparse.Namespace) -> int:
     return on_database(run)
 
 
-def audit_verify(args: argparse.Namespace) -> int:
+@contextlib.asynccontextmanager
+async def as_owner(url: str, *, transaction: bool) -> AsyncIterator[Any]:
+    """A connection as the URL's own user, the schema's owner (not the app role), in one
+    transaction when `transaction`."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from backend.audit.verify import verify
     from backend.db.urls import to_async_url
+
+    engine = create_async_engine(to_async_url(url))
+    try:
+        async with engine.begin() if transaction else engine.connect() as conn:
+            yield conn
+    finally:
+        await engine.dispose()
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    from backend.audit.verify import verify
 
     async def run(url: str) -> int:
         # As the schema owner: verification reads the chain heads, which the app role cannot.
-        engine = create_async_engine(to_async_url(url))
-        try:
-            async with engine.connect() as conn:
-                report = await verify(conn)
-        finally:
-            await engine.dispose()
+        async with as_owner(url, transaction=False) as conn:
+            report = await verify(conn)
         for problem in report.problems:
             print(problem, file=sys.stderr)
         verdict = "intact" if report.ok else "BROKEN"
@@ -254,19 +264,12 @@ def audit_verify(args: argparse.Namespace) -> int:
 
 
 def secrets_reseal(args: argparse.Namespace) -> int:
-    from sqlalchemy.ext.asyncio import create_async_engine
-
     from backend.db.queries.secrets import reseal_totp_secrets
-    from backend.db.urls import to_async_url
 
     async def run(url: str) -> int:
         # As the schema owner, in one transaction: all are resealed or none.
-        engine = create_async_engine(to_async_url(url))
-        try:
-            async with engine.begin() as conn:
-                count = await reseal_totp_secrets(conn)
-        finally:
-            await engine.dispose()
+        async with as_owner(url, transaction=True) as conn:
+            count = await reseal_totp_secrets(conn)
         print(f"resealed {count} TOTP secrets with the current key")
         return 0
 

@@ -301,16 +301,22 @@ FEED_HEADER = (
 )
 
 
-@pytest.mark.usefixtures("empty_tables")
-async def test_import_prints_the_outcome_counts_and_exits_0(
-    engine: AsyncEngine, database_url: str, tmp_path: Path
-) -> None:
+async def _one_record_feed(engine: AsyncEngine, tmp_path: Path) -> Path:
+    """A school census file of one new child, with the authority it names."""
     async with engine.begin() as conn:
         await factories.authority(conn)
     feed = tmp_path / "census.csv"
     feed.write_text(
         FEED_HEADER + "SC-1,,,Amelia,Smith,,2015-03-14,F,12 Park Road,,Leeds,LS1 4AP,E08000035\n"
     )
+    return feed
+
+
+@pytest.mark.usefixtures("empty_tables")
+async def test_import_prints_the_outcome_counts_and_exits_0(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    feed = await _one_record_feed(engine, tmp_path)
     result = run("import", "--source", "SCHOOL_CENSUS", str(feed), database_url=database_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
@@ -379,12 +385,7 @@ async def test_a_killed_import_leaves_no_statement_running_in_the_database(
 ) -> None:
     # Its backend would otherwise wait on, then run, its statement to the end, holding
     # the import lock: the operator's resume would be refused as "another import".
-    async with engine.begin() as conn:
-        await factories.authority(conn)
-    feed = tmp_path / "census.csv"
-    feed.write_text(
-        FEED_HEADER + "SC-1,,,Amelia,Smith,,2015-03-14,F,12 Park Road,,Leeds,LS1 4AP,E08000035\n"
-    )
+    feed = await _one_record_feed(engine, tmp_path)
     async with engine.connect() as blocker:
         await blocker.execute(text("LOCK TABLE import_run IN ACCESS EXCLUSIVE MODE"))
         process = await asyncio.create_subprocess_exec(

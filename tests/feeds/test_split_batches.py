@@ -13,10 +13,12 @@ from tests import factories
 from tests.feeds.conftest import LEEDS, row
 
 NHS = "9990001014"
+TWO_NEW_CHILDREN = (row(source_record_id="A"), row(source_record_id="B", given_names="Zara"))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def split_every_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here splits every batch of two or more records."""
     monkeypatch.setattr(imports, "SPLIT_FROM", 2)
 
 
@@ -25,7 +27,6 @@ async def test_a_batch_split_over_two_connections_decides_every_record_once(
     authorities: dict[str, int],
     write_csv: Callable[..., Any],
     load: Any,
-    split_every_batch: None,
 ) -> None:
     async with engine.begin() as conn:
         by_nhs, _ = await factories.child(conn, authorities[LEEDS], nhs_number=NHS)
@@ -66,7 +67,6 @@ async def test_a_split_batch_run_again_changes_nothing(
     authorities: dict[str, int],
     write_csv: Callable[..., Any],
     load: Any,
-    split_every_batch: None,
 ) -> None:
     path = write_csv(
         row(source_record_id="A"),
@@ -82,14 +82,13 @@ async def test_a_failure_in_either_half_is_reported_as_itself_and_writes_nothing
     authorities: dict[str, int],
     write_csv: Callable[..., Any],
     load: Any,
-    split_every_batch: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def lost(pg: Any) -> list[tuple[Any, ...]]:
         raise ConnectionResetError("the second connection was lost")
 
     monkeypatch.setattr(imports.feed_matching, "matches", lost)
-    path = write_csv(row(source_record_id="A"), row(source_record_id="B", given_names="Zara"))
+    path = write_csv(*TWO_NEW_CHILDREN)
     with pytest.raises(ConnectionResetError, match="second connection was lost"):
         await load(path)
     async with engine.connect() as conn:
@@ -101,10 +100,9 @@ async def test_a_load_leaves_no_records_behind_on_its_pooled_connections(
     authorities: dict[str, int],
     write_csv: Callable[..., Any],
     load: Any,
-    split_every_batch: None,
 ) -> None:
     # The temporary tables hold the last batch's records and weights against every child.
-    await load(write_csv(row(source_record_id="A"), row(source_record_id="B", given_names="Zara")))
+    await load(write_csv(*TWO_NEW_CHILDREN))
     async with engine.connect() as conn:
         left = await conn.scalar(
             text(
