@@ -6,7 +6,7 @@ from datetime import date, datetime
 import strawberry
 from strawberry.types import Info
 
-from backend.db.queries.audit_review import DayCount, ViewerCount
+from backend.db.queries.audit_reports import DayCount, ViewerCount
 from backend.resolvers.inputs import given
 from backend.schema.accounts import Role
 from backend.schema.enums import OrganisationKind

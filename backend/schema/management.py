@@ -7,7 +7,8 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
-from backend.db.queries.audit_review import DayCount, EventRow, ViewerCount
+from backend.db.queries.audit_reports import DayCount, ViewerCount
+from backend.db.queries.audit_review import EventRow
 from backend.db.queries.contact_requests import ContactRequestRow, ShieldedRow
 from backend.db.queries.organisation_admin import ApiClientRow, OrganisationRow
 from backend.db.queries.user_admin import UserRow

@@ -10,14 +10,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from backend.audit.writer import AuditEntry, record
+from backend.db.queries import audit_reports
 from backend.db.queries import audit_review as queries
-from backend.db.queries.audit_review import (
-    SHIELDING_ACTIONS,
+from backend.db.queries.audit_reports import (
+    UK,
     DayCount,
-    EventQuery,
-    EventRow,
     ViewerCount,
+    report_period,
+    uk_midnight,
 )
+from backend.db.queries.audit_review import SHIELDING_ACTIONS, EventQuery, EventRow
 from backend.domain.ids import contact_point_id, record_id
 from backend.errors import BadInput, Forbidden
 from backend.policy.audit_detail import detail_for
@@ -189,6 +191,14 @@ async def search_events(
 
 
 REPORT_KINDS = ("HEAVIEST_VIEWERS", "OUTSIDE_AREA_VIEWERS", "OUT_OF_HOURS", "ACTIVITY")
+REPORT_DAYS = 30
+
+
+def _report_start(until: datetime | None) -> datetime:
+    """A report's default start: the last 30 UK days, the day of `until` (or today)
+    included, from midnight, so that the report reads whole days of counts."""
+    end = _instant(until, "until") if until else datetime.now(UTC)
+    return uk_midnight(end.astimezone(UK).date() - timedelta(days=REPORT_DAYS - 1))
 
 
 async def report(
@@ -196,23 +206,26 @@ async def report(
 ) -> list[ViewerCount] | list[DayCount] | list[tuple[date, str, int]]:
     """One report over a period (each is its own aggregate, run only when asked for)."""
     _caller, organisation_id = _reader(ctx)
-    start, end = _range(since, until)
+    start, end = _range(since or _report_start(until), until)
     if end - start > MAX_REPORT_RANGE:
         raise BadInput("a report covers at most a year: shorten the range", field="since")
+    if kind not in REPORT_KINDS:
+        raise BadInput(f"report must be one of {', '.join(REPORT_KINDS)}", field="report")
     async with ctx.engine.begin() as conn:
+        period = report_period(start, end, await audit_reports.database_now(conn))
         result: list[ViewerCount] | list[DayCount] | list[tuple[date, str, int]]
         if kind == "HEAVIEST_VIEWERS":
-            result = await queries.heaviest_viewers(conn, start, end, organisation_id, REPORT_ROWS)
+            result = await audit_reports.heaviest_viewers(
+                conn, period, organisation_id, REPORT_ROWS
+            )
         elif kind == "OUTSIDE_AREA_VIEWERS":
-            result = await queries.outside_area_viewers(
-                conn, start, end, organisation_id, REPORT_ROWS
+            result = await audit_reports.outside_area_viewers(
+                conn, period, organisation_id, REPORT_ROWS
             )
         elif kind == "OUT_OF_HOURS":
-            result = await queries.out_of_hours(conn, start, end, organisation_id, REPORT_ROWS)
-        elif kind == "ACTIVITY":
-            result = await queries.activity_by_day(conn, start, end, organisation_id)
+            result = await audit_reports.out_of_hours(conn, period, organisation_id, REPORT_ROWS)
         else:
-            raise BadInput(f"report must be one of {', '.join(REPORT_KINDS)}", field="report")
+            result = await audit_reports.activity_by_day(conn, period, organisation_id)
         await record(
             conn,
             ctx.actor,

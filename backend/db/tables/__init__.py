@@ -1,6 +1,6 @@
 """SQLModel tables: the directory's rows. API shapes live in `backend/schema/`, never here."""
 
-from backend.db.tables.audit import AuditChainHead, AuditEvent
+from backend.db.tables.audit import AuditChainHead, AuditDaily, AuditEvent
 from backend.db.tables.caf import CafAssessment
 from backend.db.tables.children import Carer, Child
 from backend.db.tables.contact_requests import ContactRequest
@@ -17,6 +17,7 @@ from backend.db.tables.users import ApiClient, UserAccount, UserRole, UserSessio
 __all__ = [
     "ApiClient",
     "AuditChainHead",
+    "AuditDaily",
     "AuditEvent",
     "CafAssessment",
     "Carer",

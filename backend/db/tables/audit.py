@@ -8,17 +8,20 @@ The event holds ids and field names, never the values disclosed.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     DateTime,
     Identity,
     Index,
+    Integer,
     LargeBinary,
     SmallInteger,
+    UniqueConstraint,
     func,
     text,
 )
@@ -121,3 +124,60 @@ class AuditChainHead(SQLModel, table=True):
     chain: int = Field(sa_column=Column(SmallInteger, primary_key=True))
     last_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     last_hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+def _count_column(comment: str) -> Any:
+    return Column(Integer, nullable=False, server_default="0", comment=comment)
+
+
+class AuditDaily(SQLModel, table=True):
+    """Record views and searches counted per UK day, actor and actor's organisation, so
+    that a report over a month sums a few thousand rows instead of aggregating a million
+    events. Only the audit_daily_count trigger writes it (SECURITY DEFINER), in the
+    transaction of the event it counts: a report never misses an event the log holds."""
+
+    __tablename__ = "audit_daily"
+    __table_args__ = (
+        UniqueConstraint(
+            "day",
+            "actor_organisation_id",
+            "actor_user_id",
+            name="audit_daily_key",
+            postgresql_nulls_not_distinct=True,
+        ),
+        # A management team's reports: its own people's rows.
+        Index("audit_daily_organisation_idx", "actor_organisation_id", "day"),
+        {"comment": "Per-day counts of record views and searches (the audit reports)."},
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, Identity(always=False), primary_key=True),
+    )
+    day: date = Field(
+        sa_column=Column(Date, nullable=False, comment="The day in UK time (Europe/London).")
+    )
+    actor_organisation_id: int | None = Field(default=None)
+    # Null for a partner client: its events count under its organisation.
+    actor_user_id: uuid.UUID | None = Field(default=None)
+    views: int = Field(default=0, sa_column=_count_column("CHILD_VIEW events, any outcome."))
+    searches: int = Field(default=0, sa_column=_count_column("CHILD_SEARCH events, any outcome."))
+    records_opened: int = Field(
+        default=0, sa_column=_count_column("CHILD_VIEW events with outcome OK.")
+    )
+    outside_area: int = Field(
+        default=0,
+        sa_column=_count_column(
+            "Records opened of children held, when viewed, by an authority other than the"
+            " actor's area (its organisation's parent authority, or itself)."
+        ),
+    )
+    shielded_views: int = Field(
+        default=0, sa_column=_count_column("Records opened that were shielded when viewed.")
+    )
+    out_of_hours: int = Field(
+        default=0,
+        sa_column=_count_column(
+            "Views and searches outside 08:00-18:00 UK time on weekdays, or at weekends."
+        ),
+    )
