@@ -10,6 +10,17 @@ Administrators see it all.
 
 from typing import Any
 
+# Events whose very action says their child is (or was) shielded.
+SHIELDING_ACTIONS = frozenset(
+    {
+        "CHILD_SHIELDED",
+        "CHILD_UNSHIELDED",
+        "CONTACT_REQUESTED",
+        "CONTACT_REQUEST_ACCEPTED",
+        "CONTACT_REQUEST_DECLINED",
+    }
+)
+
 _DROPPED = frozenset({"reason", "sensitive", "note", "reviewDate", "shielded", "withheld"})
 # A record view's disclosed fields tell a shielded child from another (its address is not
 # among them), so they go too: the reader learns who looked, when, at which child.
@@ -31,6 +42,37 @@ def redacted(detail: dict[str, Any], action: str = "") -> dict[str, Any]:
             shown[key] = value
     shown["redacted"] = True
     return shown
+
+
+def says_shielded(action: str, detail: dict[str, Any], child_shielded: bool) -> bool:
+    """Whether an event, with its child's id, would tell a reader the child is or was
+    shielded: a shielding decision or contact request by its very action, a view by its
+    detail, anything about a child shielded now by the company it keeps (the next view of
+    that child would be withheld)."""
+    return (
+        action in SHIELDING_ACTIONS
+        or child_shielded
+        or (action == "CHILD_VIEW" and detail.get("shielded") is True)
+    )
+
+
+def names_child(
+    action: str,
+    detail: dict[str, Any],
+    *,
+    child_shielded: bool,
+    sees_everything: bool,
+    readers_authority: int | None,
+    childs_authority: int | None,
+) -> bool:
+    """Whether this reader sees which child an event is about. Which children are
+    shielded is known to each child's team and to administrators (SPEC section 3): an
+    auditor or another team sees that a shielded record was viewed, not which one."""
+    if sees_everything or childs_authority is None:
+        return True
+    if readers_authority is not None and childs_authority == readers_authority:
+        return True
+    return not says_shielded(action, detail, child_shielded)
 
 
 def detail_for(

@@ -13,7 +13,8 @@ from backend.db.queries.contact_requests import ContactRequestRow, ShieldedRow
 from backend.db.queries.organisation_admin import ApiClientRow, OrganisationRow
 from backend.db.queries.user_admin import UserRow
 from backend.schema.accounts import Role
-from backend.schema.enums import OrganisationKind, ShieldingReason
+from backend.schema.children import WithheldField
+from backend.schema.enums import OrganisationKind, ShieldingReason, WithheldReason
 from backend.schema.organisations import Organisation
 
 
@@ -277,11 +278,15 @@ class AuditEvent:
     actor_roles: list[str]
     action: str
     outcome: str
-    child_id: strawberry.ID | None = strawberry.field(description="The child's ContactPoint ID.")
+    child_id: strawberry.ID | None = strawberry.field(
+        description="The child's ContactPoint ID: null when there is none, or when it is"
+        " listed in `withheld` (a shielded child, named only to its own team)."
+    )
     subject_user_email: str | None
     client_address: str | None
     request_id: str | None
     detail: JSON
+    withheld: list[WithheldField]
 
     @classmethod
     def from_row(cls, row: EventRow) -> "AuditEvent":
@@ -301,6 +306,11 @@ class AuditEvent:
             client_address=row.client_address,
             request_id=row.request_id,
             detail=row.detail,  # type: ignore[arg-type]
+            withheld=(
+                [WithheldField(field="childId", reason=WithheldReason.SHIELDED)]
+                if row.child_withheld
+                else []
+            ),
         )
 
 

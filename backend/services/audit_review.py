@@ -19,10 +19,10 @@ from backend.db.queries.audit_reports import (
     report_period,
     uk_midnight,
 )
-from backend.db.queries.audit_review import SHIELDING_ACTIONS, EventQuery, EventRow
+from backend.db.queries.audit_review import EventQuery, EventRow
 from backend.domain.ids import contact_point_id, record_id
-from backend.errors import BadInput, Forbidden
-from backend.policy.audit_detail import detail_for
+from backend.errors import BadInput
+from backend.policy.audit_detail import detail_for, names_child
 from backend.policy.caller import Caller, Role
 from backend.policy.reach import audits_everything, require_audit_reader
 from backend.web.context import RequestContext
@@ -115,17 +115,11 @@ async def search_events(
         len(action) > ACTION_LENGTH or not action.replace("_", "").isalpha()
     ):
         raise BadInput("action must be an action name like CHILD_VIEW", field="action")
-    shielded_of = None
-    if where.shielded_views_only and not caller.has(Role.ADMINISTRATOR):
-        # Which children are shielded is known to each child's team, not to auditors or
-        # other teams: a list of shielded views would name them (issue 14, defect 9).
-        if not caller.has(Role.MANAGER):
-            raise Forbidden(
-                "which records are shielded is known only to each child's team and to"
-                " administrators",
-                field="shieldedViewsOnly",
-            )
-        shielded_of = caller.organisation_id
+    # A team lists the views of its own shielded children; auditors and administrators
+    # every view of a shielded record (auditors without the child: names_child).
+    shielded_of = (
+        organisation_id if where.shielded_views_only and organisation_id is not None else None
+    )
     query = EventQuery(
         since=since,
         until=until,
@@ -162,19 +156,22 @@ async def search_events(
         )
     sees_everything = caller.has(Role.ADMINISTRATOR)
 
-    def names_child(row: EventRow) -> bool:
-        """A shielding decision or contact request names its child only to the child's
-        team and administrators: to anyone else the child's id would say it is shielded."""
-        return (
-            sees_everything
-            or row.action not in SHIELDING_ACTIONS
-            or (organisation_id is not None and row.child_authority_id == organisation_id)
+    def named(row: EventRow) -> bool:
+        return names_child(
+            row.action,
+            row.detail,
+            child_shielded=row.child_shielded,
+            sees_everything=sees_everything,
+            readers_authority=organisation_id,
+            childs_authority=row.child_authority_id,
         )
 
     shown = [
         replace(
             row,
-            child_id=row.child_id if names_child(row) else None,
+            child_id=row.child_id if named(row) else None,
+            child_withheld=not named(row),
+            child_shielded=row.child_shielded and named(row),
             detail=detail_for(
                 row.action,
                 row.detail,

@@ -10,7 +10,8 @@ from tests.world import World
 
 EVENTS = """query($filter: AuditEventFilter, $first: Int!, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
-    events { id action actorEmail actorOrganisation childId detail } nextCursor } }"""
+    events { id action actorEmail actorOrganisation childId detail withheld { field reason } }
+    nextCursor } }"""
 VIEW = "query($id: ID!) { child(id: $id) { familyName } }"
 REPORTS = """{ heaviestViewers { email count } outsideAreaViewers { email count }
   outOfHoursActivity { day count } auditActivity { day views searches } }"""
@@ -192,23 +193,62 @@ async def test_another_authoritys_team_sees_no_detail_of_its_peoples_views_elsew
         assert not {"fields", "withheld", "shielded"} & set(event["detail"])
 
 
-async def test_an_auditor_cannot_list_which_children_are_shielded(
+async def test_an_auditor_lists_views_of_shielded_records_without_the_child(
     people: People, world: World
 ) -> None:
     await _views(people, world)
     body = await people.ask("auditor", EVENTS, filter={"shieldedViewsOnly": True}, first=10)
-    assert error_of(body) == ("FORBIDDEN", "shieldedViewsOnly")
+    (event,) = body["data"]["auditEvents"]["events"]
+    assert event["actorEmail"] == "other.practitioner@test.example"
+    assert event["childId"] is None
+    assert event["withheld"] == [{"field": "childId", "reason": "SHIELDED"}]
 
 
-async def test_nothing_in_a_view_tells_an_auditor_the_child_is_shielded(
+async def test_an_auditor_sees_which_child_was_viewed_unless_it_is_shielded(
     people: People, world: World
 ) -> None:
     await _views(people, world)
     body = await people.ask("auditor", EVENTS, filter={"action": "CHILD_VIEW"}, first=20)
-    details = [e["detail"] for e in body["data"]["auditEvents"]["events"]]
-    assert details
-    for detail in details:
-        assert not {"fields", "withheld", "shielded"} & set(detail), detail
+    events = body["data"]["auditEvents"]["events"]
+    assert sorted(str(e["childId"]) for e in events) == sorted(
+        [world.open_child, world.open_child, "None"]
+    )
+    for event in events:
+        assert not {"fields", "withheld", "shielded"} & set(event["detail"]), event
+
+
+async def test_any_event_about_a_shielded_child_leaves_it_unnamed_to_an_auditor(
+    people: People, world: World, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        child = await conn.scalar(
+            text("SELECT id FROM child WHERE contact_point_id = :cp"), {"cp": world.shielded_child}
+        )
+        await record(
+            conn, Actor(request_id="t"), AuditEntry("INVOLVEMENT_ADDED", subject_child_id=child)
+        )
+    body = await people.ask("auditor", EVENTS, filter={"action": "INVOLVEMENT_ADDED"}, first=5)
+    (event,) = body["data"]["auditEvents"]["events"]
+    assert event["childId"] is None
+    assert event["withheld"] == [{"field": "childId", "reason": "SHIELDED"}]
+
+
+async def test_asked_by_a_shielded_child_an_auditor_gets_none_of_its_events(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    body = await people.ask("auditor", EVENTS, filter={"childId": world.shielded_child}, first=20)
+    assert body["data"]["auditEvents"]["events"] == []
+
+
+async def test_the_childs_team_sees_which_shielded_child_was_viewed(
+    people: People, world: World
+) -> None:
+    await _views(people, world)
+    body = await people.ask("manager", EVENTS, filter={"childId": world.shielded_child}, first=20)
+    (event,) = [e for e in body["data"]["auditEvents"]["events"] if e["action"] == "CHILD_VIEW"]
+    assert event["childId"] == world.shielded_child
+    assert event["withheld"] == []
 
 
 async def test_an_auditor_sees_a_shielding_decision_without_its_child(

@@ -78,26 +78,30 @@ def report_period(since: datetime, until: datetime, now: datetime) -> ReportPeri
     return ReportPeriod(since, until, first_day, end_day, uk_midnight(first_day), tail_since)
 
 
-_COLUMNS = (
-    "day, actor_organisation_id, actor_user_id, views, searches, records_opened,"
-    " outside_area, shielded_views, out_of_hours"
+# Every count row of the period: whole days from audit_daily, part days event by event.
+# Each report names only the columns it sums (so the view joins only what they need) and,
+# when it sums one count, reads only the rows where it is not zero.
+_COUNTS = (
+    "SELECT {COLUMNS} FROM audit_daily"
+    " WHERE day >= :first_day AND day < :end_day {NONZERO} {ORG}"
+    " UNION ALL SELECT {COLUMNS} FROM audit_event_counts"
+    " WHERE occurred_at >= :since AND occurred_at < :head_until {NONZERO} {ORG}"
+    " UNION ALL SELECT {COLUMNS} FROM audit_event_counts"
+    " WHERE occurred_at >= :tail_since AND occurred_at < :until {NONZERO} {ORG}"
 )
 
-# Every count row of the period: whole days from audit_daily, part days event by event.
-_COUNTS = (
-    "SELECT {COLUMNS} FROM audit_daily WHERE day >= :first_day AND day < :end_day {ORG}"
-    " UNION ALL SELECT {COLUMNS} FROM audit_event_counts"
-    " WHERE occurred_at >= :since AND occurred_at < :head_until {ORG}"
-    " UNION ALL SELECT {COLUMNS} FROM audit_event_counts"
-    " WHERE occurred_at >= :tail_since AND occurred_at < :until {ORG}"
-).replace("{COLUMNS}", _COLUMNS)
 
-
-def _over_counts(statement: str, organisation_id: int | None) -> Any:
+def _over_counts(
+    statement: str, columns: str, organisation_id: int | None, nonzero: str = ""
+) -> Any:
     """The statement over the period's count rows, of one team's people or everyone's.
     Two texts, not one with `IS NULL OR`: a team's must plan on the organisation indexes."""
-    org = "AND actor_organisation_id = :org" if organisation_id is not None else ""
-    return text(statement.replace("{COUNTS}", _COUNTS.replace("{ORG}", org)))
+    counts = (
+        _COUNTS.replace("{COLUMNS}", columns)
+        .replace("{NONZERO}", f"AND {nonzero} > 0" if nonzero else "")
+        .replace("{ORG}", "AND actor_organisation_id = :org" if organisation_id is not None else "")
+    )
+    return text(statement.replace("{COUNTS}", counts))
 
 
 def _bound(period: ReportPeriod, organisation_id: int | None, **more: Any) -> dict[str, Any]:
@@ -132,7 +136,12 @@ async def _by_viewer(
     organisation_id: int | None,
     limit: int,
 ) -> list[ViewerCount]:
-    statement = _over_counts(_BY_VIEWER.replace("{COLUMN}", column), organisation_id)
+    statement = _over_counts(
+        _BY_VIEWER.replace("{COLUMN}", column),
+        f"actor_user_id, {column}",
+        organisation_id,
+        nonzero=column,
+    )
     rows = await conn.execute(statement, _bound(period, organisation_id, limit=limit))
     return [ViewerCount(**row._mapping) for row in rows]
 
@@ -169,7 +178,9 @@ async def out_of_hours(
     """Per person and day, their views and searches outside 08:00-18:00 UK time on
     weekdays, or at weekends."""
     rows = await conn.execute(
-        _over_counts(_OUT_OF_HOURS, organisation_id),
+        _over_counts(
+            _OUT_OF_HOURS, "day, actor_user_id, out_of_hours", organisation_id, "out_of_hours"
+        ),
         _bound(period, organisation_id, limit=limit),
     )
     return [DayCount(**row._mapping) for row in rows]
@@ -182,6 +193,7 @@ async def activity_by_day(
     statement = _over_counts(
         "SELECT day, sum(views) AS views, sum(searches) AS searches FROM ({COUNTS}) AS k"
         " GROUP BY day ORDER BY day",
+        "day, views, searches",
         organisation_id,
     )
     rows = (await conn.execute(statement, _bound(period, organisation_id))).all()

@@ -15,17 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.driver import driver
-
-# Events whose very action says their child is (or was) shielded.
-SHIELDING_ACTIONS = frozenset(
-    {
-        "CHILD_SHIELDED",
-        "CHILD_UNSHIELDED",
-        "CONTACT_REQUESTED",
-        "CONTACT_REQUEST_ACCEPTED",
-        "CONTACT_REQUEST_DECLINED",
-    }
-)
+from backend.policy.audit_detail import SHIELDING_ACTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +30,9 @@ class EventQuery:
     shielded_views_only: bool = False
     # With shielded_views_only: only children of this authority (a team's own).
     shielded_of: int | None = None
-    # Leave out shielding decisions and contact requests about children outside this
-    # authority (-1: about any child): asked by child, they would say it is shielded.
+    # Leave out the events that would say a child outside this authority (-1: any child)
+    # is shielded: shielding decisions, contact requests, views of a shielded record and
+    # anything about a child shielded now. Asked by child, they would name it.
     hide_shielding_outside: int | None = None
     after: tuple[datetime, int] | None = None
     limit: int = 50
@@ -61,16 +52,21 @@ class EventRow:
     outcome: str
     child_id: str | None
     child_authority_id: int | None
+    # The child is shielded now (whatever it was when the event happened).
+    child_shielded: bool
     subject_user_email: str | None
     client_address: str | None
     request_id: str | None
     detail: dict[str, Any]
+    # Set for a reader who may not know which child it was (backend/policy/audit_detail.py).
+    child_withheld: bool = False
 
 
 _EVENTS = """
 SELECT e.id, e.occurred_at, e.actor_user_id, u.name AS actor_name, u.email AS actor_email,
        ac.name AS actor_client, o.code AS actor_organisation, e.actor_roles, e.action,
        e.outcome, c.contact_point_id AS child_id, c.responsible_authority_id AS child_authority,
+       coalesce(c.shielded, false) AS child_shielded,
        su.email AS subject_user_email,
        e.client_address, e.request_id, e.detail
   FROM audit_event e
@@ -115,7 +111,8 @@ def _event_sql(query: EventQuery) -> tuple[str, list[Any]]:
     if query.hide_shielding_outside is not None:
         actions, outside = bind(sorted(SHIELDING_ACTIONS)), bind(query.hide_shielding_outside)
         where.append(
-            f"NOT (e.action = ANY({actions}::text[])"
+            f"NOT ((e.action = ANY({actions}::text[]) OR c.shielded"
+            " OR (e.action = 'CHILD_VIEW' AND e.detail->>'shielded' = 'true'))"
             f" AND c.responsible_authority_id IS DISTINCT FROM {outside})"
         )
     if query.after is not None:
@@ -147,6 +144,7 @@ async def events(conn: AsyncConnection, query: EventQuery) -> list[EventRow]:
             outcome=row["outcome"],
             child_id=row["child_id"],
             child_authority_id=row["child_authority"],
+            child_shielded=row["child_shielded"],
             subject_user_email=row["subject_user_email"],
             client_address=row["client_address"],
             request_id=row["request_id"],

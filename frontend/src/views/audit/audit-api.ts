@@ -21,6 +21,10 @@ export const AUDIT_EVENTS = graphql(`
         childId
         subjectUserEmail
         detail
+        withheld {
+          field
+          reason
+        }
       }
       nextCursor
     }
@@ -28,7 +32,7 @@ export const AUDIT_EVENTS = graphql(`
 `)
 
 export const AUDIT_REPORTS = graphql(`
-  query AuditReports($since: DateTime!, $until: DateTime!, $shielded: AuditEventFilter!, $withShielded: Boolean!) {
+  query AuditReports($since: DateTime!, $until: DateTime!, $shielded: AuditEventFilter!) {
     auditActivity(since: $since, until: $until) {
       day
       views
@@ -41,7 +45,7 @@ export const AUDIT_REPORTS = graphql(`
       organisationCode
       count
     }
-    shieldedViews: auditEvents(filter: $shielded, first: 50) @include(if: $withShielded) {
+    shieldedViews: auditEvents(filter: $shielded, first: 50) {
       events {
         id
         occurredAt
@@ -55,6 +59,10 @@ export const AUDIT_REPORTS = graphql(`
         childId
         subjectUserEmail
         detail
+        withheld {
+          field
+          reason
+        }
       }
       nextCursor
     }

@@ -9,7 +9,7 @@ import { request, type VariablesOf } from '../../api'
 import { html, requireElement, type SafeHtml } from '../../dom'
 import { choiceField, selectField, textField, type Problems } from '../../forms'
 import type { View } from '../../router'
-import { hasRole, requirePerson } from '../../session'
+import { requirePerson } from '../../session'
 import { fill, loading, openFrame, showBody, showFailure, showProblems, submitToQuery, withQuery, type Frame } from '../admin/page'
 import { actionChoices } from './actions'
 import { AUDIT_EVENTS, AUDIT_ROLES, type AuditEvent } from './audit-api'
@@ -76,8 +76,7 @@ function variables(search: AuditSearch): VariablesOf<typeof AUDIT_EVENTS> {
   }
 }
 
-/** `listsShielded`: the child's team and administrators may list views of shielded records. */
-function searchForm(search: AuditSearch, problems: Problems, listsShielded: boolean): SafeHtml {
+function searchForm(search: AuditSearch, problems: Problems): SafeHtml {
   return html`
     <form id="audit-search" action="${PATH}" method="get" novalidate>
       ${textField({ name: 'since', label: 'From', type: 'date', value: search.since, problems, widthClass: 'govuk-input--width-10', hint: 'Leave both dates blank for the last 30 days' })}
@@ -85,7 +84,7 @@ function searchForm(search: AuditSearch, problems: Problems, listsShielded: bool
       ${selectField({ name: 'action', label: 'Action', value: search.action, problems, choices: actionChoices(search.action) })}
       ${textField({ name: 'childId', label: 'Child’s ContactPoint ID (optional)', value: search.childId, problems, widthClass: 'govuk-input--width-20', hint: '12 digits' })}
       ${textField({ name: 'userId', label: 'User ID (optional)', value: search.userId, problems, widthClass: 'govuk-input--width-30', hint: 'Select a person’s name in the results to see all their events' })}
-      ${listsShielded && choiceField({ name: 'shieldedViewsOnly', label: 'Shielded records', problems, multiple: true, selected: search.shieldedViewsOnly ? [SHIELDED] : [], choices: [{ value: SHIELDED, text: 'Only views of shielded records' }] })}
+      ${choiceField({ name: 'shieldedViewsOnly', label: 'Shielded records', problems, multiple: true, selected: search.shieldedViewsOnly ? [SHIELDED] : [], choices: [{ value: SHIELDED, text: 'Only views of shielded records' }] })}
       <div class="govuk-button-group">
         <button type="submit" class="govuk-button" data-module="govuk-button">Search</button>
         <a class="govuk-link" href="${PATH}">Clear search</a>
@@ -128,31 +127,30 @@ function results(search: AuditSearch, events: readonly AuditEvent[], nextCursor:
     ${pagination(search, nextCursor)}`
 }
 
-function layout(search: AuditSearch, problems: Problems, below: SafeHtml, listsShielded: boolean): SafeHtml {
+function layout(search: AuditSearch, problems: Problems, below: SafeHtml): SafeHtml {
   return html`
     <p class="govuk-body">Who did what, and when. For patterns over a period, see the <a class="govuk-link" href="/audit/reports">audit reports</a>.</p>
     <div class="govuk-grid-row">
-      <div class="govuk-grid-column-two-thirds">${searchForm(search, problems, listsShielded)}</div>
+      <div class="govuk-grid-column-two-thirds">${searchForm(search, problems)}</div>
     </div>
     <div data-part="results">${below}</div>`
 }
 
-function show(frame: Frame, search: AuditSearch, problems: Problems, below: SafeHtml, listsShielded: boolean): void {
-  showBody(frame, layout(search, problems, below, listsShielded))
+function show(frame: Frame, search: AuditSearch, problems: Problems, below: SafeHtml): void {
+  showBody(frame, layout(search, problems, below))
   submitToQuery(requireElement(frame.body, '#audit-search', HTMLFormElement), frame.context, PATH)
 }
 
 async function run(frame: Frame, search: AuditSearch): Promise<void> {
   const who = await requirePerson(frame.container, frame.context, AUDIT_ROLES)
   if (who === null) return
-  const listsShielded = hasRole(who, 'MANAGER', 'ADMINISTRATOR')
   const problems = periodProblems(search)
   if (problems.length > 0) {
     showProblems(frame, problems, FIELDS)
-    show(frame, search, problems, html``, listsShielded)
+    show(frame, search, problems, html``)
     return
   }
-  show(frame, search, [], loading('Searching the audit log…'), listsShielded)
+  show(frame, search, [], loading('Searching the audit log…'))
   try {
     const data = await request(AUDIT_EVENTS, variables(search), { signal: frame.context.signal })
     if (frame.context.signal.aborted) return
@@ -161,7 +159,7 @@ async function run(frame: Frame, search: AuditSearch): Promise<void> {
     fill(area, results(search, page.events, page.nextCursor, who.canAccessChildData))
   } catch (error) {
     const failed = showFailure(frame, error, FIELDS)
-    if (failed.length > 0) show(frame, search, failed, html``, listsShielded)
+    if (failed.length > 0) show(frame, search, failed, html``)
   }
 }
 

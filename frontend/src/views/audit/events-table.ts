@@ -27,6 +27,9 @@ function who(event: AuditEvent): SafeHtml {
 }
 
 function child(event: AuditEvent, link: boolean): SafeHtml {
+  if (event.withheld.some((withheld) => withheld.field === 'childId')) {
+    return html`<span class="govuk-body-s">A shielded child (known only to its team)</span>`
+  }
   if (event.childId === null) return html``
   return link
     ? html`<a class="govuk-link" href="/children/${encodeURIComponent(event.childId)}">${event.childId}</a>`

@@ -8,7 +8,7 @@ import { request } from '../../api'
 import { html, requireElement, type SafeHtml } from '../../dom'
 import { longDate, textField, type Problems } from '../../forms'
 import type { View } from '../../router'
-import { hasRole, requirePerson } from '../../session'
+import { requirePerson } from '../../session'
 import { loading, openFrame, scrollingTable, showBody, showFailure, showProblems, submitToQuery, withQuery, type Frame } from '../admin/page'
 import { AUDIT_REPORTS, AUDIT_ROLES, type AuditReports, type OutOfHoursDay, type ViewerCount } from './audit-api'
 import { activityChart, activityPoints } from './chart'
@@ -135,12 +135,9 @@ function outOfHoursTable(rows: readonly OutOfHoursDay[]): SafeHtml {
   )
 }
 
-/** Which children are shielded is known to each child's team and to administrators only. */
+/** Which children are shielded is known to each child's team and to administrators only: others see the views without the child. */
 function shieldedSection(data: AuditReports, period: Period, linkChildren: boolean): SafeHtml {
   const shielded = data.shieldedViews
-  if (shielded === undefined) {
-    return empty('Which records are shielded is known only to each child’s management team and to administrators: ask the team for its views of shielded records.')
-  }
   const allShielded = auditLink({ shieldedViewsOnly: 'yes', since: period.since, until: period.until })
   return shielded.events.length === 0
     ? empty('No shielded records were viewed in this period.')
@@ -155,7 +152,7 @@ function reports(data: AuditReports, period: Period, linkChildren: boolean): Saf
     ${section(
       'shielded',
       'Views of shielded records',
-      'Every opening of a shielded child’s record, newest first.',
+      'Every opening of a shielded child’s record, newest first (for a management team, its own children’s). Which child it was is shown only to the child’s team and to administrators.',
       shieldedSection(data, period, linkChildren),
     )}
     ${section('outside-area', 'Views outside the viewer’s own area', 'People who opened records of children held by an authority other than their own.', viewersTable(data.outsideAreaViewers, 'Views outside the viewer’s own area', period))}
@@ -194,7 +191,6 @@ async function run(frame: Frame, period: Period): Promise<void> {
         since: range.since ?? '',
         until: range.until ?? '',
         shielded: { ...range, shieldedViewsOnly: true },
-        withShielded: hasRole(who, 'MANAGER', 'ADMINISTRATOR'),
       },
       { signal: frame.context.signal },
     )
