@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     request_body_limit: int = Field(default=65_536, ge=1024)
     # Searches a person (or partner system) may make per minute: anti-fishing (SPEC 4).
     search_rate_per_minute: int = Field(default=60, ge=1)
+    # How often the server counts new audit events into the reports' daily counts (a
+    # report counts the rest itself, so this only bounds the work it may find waiting).
+    audit_roll_seconds: float = Field(default=60.0, gt=0)
     # Failed sign-ins from one address in 10 minutes before it must wait (on top of the
     # per-account lockout, which an attacker spraying many accounts never triggers).
     sign_in_failures_per_address: int = Field(default=30, ge=1)

@@ -34,6 +34,7 @@ KEPT_TABLES = {
     "service_type",
     "alembic_version",
     "audit_chain_head",
+    "audit_daily_mark",
     "given_name_variant",
     "feed_source",
     "feed_source_field",
@@ -126,6 +127,7 @@ async def empty_tables(owner_engine: AsyncEngine) -> AsyncIterator[None]:
                 " SET last_seq = 0, last_hash = decode(repeat('00', 32), 'hex')"
             )
         )
+        await conn.execute(text("UPDATE audit_daily_mark SET rolled_seq = 0"))
 
 
 @pytest.fixture(scope="session")

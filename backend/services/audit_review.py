@@ -208,6 +208,10 @@ async def report(
         raise BadInput("a report covers at most a year: shorten the range", field="since")
     if kind not in REPORT_KINDS:
         raise BadInput(f"report must be one of {', '.join(REPORT_KINDS)}", field="report")
+    # Its own transaction, so that the counts it adds are there for the next report even
+    # if this one fails, and its lock is not held while the report runs.
+    async with ctx.engine.begin() as conn:
+        await audit_reports.roll_daily_counts(conn, wait=True)
     async with ctx.engine.begin() as conn:
         period = report_period(start, end, await audit_reports.database_now(conn))
         result: list[ViewerCount] | list[DayCount] | list[tuple[date, str, int]]

@@ -1,5 +1,6 @@
 """The Starlette application: GraphQL at /graphql, the SPA at /, a health check."""
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 
+from backend.audit.daily_counts import keep_counting
 from backend.db import embedded, migrate
 from backend.db.engine import create_engine
 from backend.db.listener import NotificationListener
@@ -50,9 +52,13 @@ def create_app(
                 await migrate.upgrade(url)
             engine = create_engine(url, pool_size=settings.db_pool_size)
             listener = NotificationListener(url)
+            counting = asyncio.create_task(keep_counting(engine, settings.audit_roll_seconds))
             try:
                 yield {"engine": engine, "settings": settings, "listener": listener}
             finally:
+                counting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await counting
                 await listener.close()
                 await engine.dispose()
         finally:

@@ -1,5 +1,6 @@
 """The daily counts behind the audit reports: every record view and search is counted,
-in its UK day, exactly once, whatever the period a report asks for."""
+in its UK day, exactly once, however often the counts are rolled and whatever the period
+a report asks for."""
 
 import asyncio
 import random
@@ -14,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from backend.audit.writer import Actor, AuditEntry, record
 from backend.db.queries import audit_reports
 from backend.db.queries.audit_reports import report_period, uk_midnight
-from backend.migrations import sql_0014
 from tests import factories
 
 NOW = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
@@ -63,7 +63,13 @@ async def _event(
     )
 
 
+async def _roll(conn: AsyncConnection) -> None:
+    await audit_reports.roll_daily_counts(conn, wait=True)
+
+
 async def _daily(conn: AsyncConnection) -> dict[tuple[object, ...], tuple[int, ...]]:
+    """The counts, rolled first."""
+    await _roll(conn)
     rows = await conn.execute(text(_DAILY))
     return {tuple(row[:3]): tuple(row[3:]) for row in rows}
 
@@ -152,13 +158,48 @@ async def test_the_application_cannot_change_the_counts(
     async with owner_engine.begin() as conn:
         user = await _user(conn, directory.school, "a@school.example")
         await _event(conn, NOW, user, directory.school)
-    for statement in ("UPDATE audit_daily SET views = 0", "DELETE FROM audit_daily"):
+    for statement in (
+        "UPDATE audit_daily SET views = 0",
+        "DELETE FROM audit_daily",
+        "UPDATE audit_daily_mark SET rolled_seq = 0",
+    ):
         with pytest.raises(DBAPIError, match="permission denied"):
             async with engine.begin() as conn:
                 await conn.execute(text(statement))
 
 
-async def test_concurrent_views_by_one_person_are_all_counted(
+async def test_an_event_still_being_written_is_counted_by_the_next_roll(
+    engine: AsyncEngine, owner_engine: AsyncEngine, directory: Directory
+) -> None:
+    async with owner_engine.begin() as conn:
+        user = await _user(conn, directory.school, "a@school.example")
+    actor = Actor(user_id=user, organisation_id=directory.school)
+    view = AuditEntry("CHILD_VIEW", subject_child_id=directory.child)
+    async with engine.connect() as writing:
+        await writing.begin()
+        await writing.execute(text("SELECT 1"))  # the transaction begins on the server
+        await record(writing, actor, view)
+        async with engine.begin() as conn:
+            assert await _daily(conn) == {}
+        await writing.commit()
+    async with engine.begin() as conn:
+        (counts,) = (await _daily(conn)).values()
+    assert counts[0] == 1
+
+
+async def test_rolling_again_counts_nothing_twice(
+    owner_engine: AsyncEngine, directory: Directory
+) -> None:
+    async with owner_engine.begin() as conn:
+        user = await _user(conn, directory.school, "a@school.example")
+        await _event(conn, NOW, user, directory.school)
+        await _roll(conn)
+        await _roll(conn)
+        (counts,) = (await _daily(conn)).values()
+    assert counts[0] == 1
+
+
+async def test_views_from_many_connections_are_all_counted_once(
     engine: AsyncEngine, owner_engine: AsyncEngine, directory: Directory
 ) -> None:
     async with owner_engine.begin() as conn:
@@ -166,24 +207,28 @@ async def test_concurrent_views_by_one_person_are_all_counted(
     actor = Actor(user_id=user, organisation_id=directory.school)
 
     async def views(count: int) -> None:
-        for _ in range(count):
+        for n in range(count):
             async with engine.begin() as conn:
                 await record(
                     conn, actor, AuditEntry("CHILD_VIEW", subject_child_id=directory.child)
                 )
+                if n % 5 == 0:
+                    await _roll(conn)
 
     await asyncio.gather(*(views(25) for _ in range(4)))
-    async with owner_engine.connect() as conn:
+    async with owner_engine.begin() as conn:
         daily = await _daily(conn)
     assert sum(counts[0] for counts in daily.values()) == 100
 
 
-async def _random_log(conn: AsyncConnection, directory: Directory, seed: int) -> None:
+async def _random_log(
+    conn: AsyncConnection, directory: Directory, seed: int, people_from: int = 0
+) -> None:
     """Two weeks of views and searches by four people of three organisations, at any hour,
     around the clocks going back (25 October 2026)."""
     rng = random.Random(seed)  # noqa: S311 (a repeatable test log)
     people = [
-        (await _user(conn, organisation, f"p{n}@test.example"), organisation)
+        (await _user(conn, organisation, f"p{people_from + n}@test.example"), organisation)
         for n, organisation in enumerate(
             (directory.school, directory.school, directory.leeds, directory.bradford)
         )
@@ -204,14 +249,16 @@ async def _random_log(conn: AsyncConnection, directory: Directory, seed: int) ->
         )
 
 
-async def test_the_counts_kept_event_by_event_equal_a_recount_of_the_log(
+async def test_counts_rolled_in_many_steps_equal_one_count_of_the_whole_log(
     owner_engine: AsyncEngine, directory: Directory
 ) -> None:
     async with owner_engine.begin() as conn:
-        await _random_log(conn, directory, seed=1)
+        for seed in range(4):
+            await _random_log(conn, directory, seed=seed, people_from=seed * 4)
+            await _roll(conn)
         kept = await _daily(conn)
         await conn.execute(text("DELETE FROM audit_daily"))
-        await conn.execute(text(sql_0014.BACKFILL))
+        await conn.execute(text("UPDATE audit_daily_mark SET rolled_seq = 0"))
         assert await _daily(conn) == kept
 
 
@@ -239,6 +286,7 @@ async def test_a_report_over_any_period_counts_exactly_the_events_in_it(
     rng = random.Random(7)  # noqa: S311 (repeatable periods)
     async with owner_engine.begin() as conn:
         await _random_log(conn, directory, seed=2)
+        await _roll(conn)
         now = await audit_reports.database_now(conn)
         origin = datetime(2026, 10, 17, 12, tzinfo=UTC)
         for _ in range(30):
@@ -271,6 +319,7 @@ async def test_a_teams_report_counts_only_its_own_people(
         theirs = await _user(conn, directory.bradford, "theirs@test.example")
         for user, organisation in ((mine, directory.leeds), (theirs, directory.bradford)):
             await _event(conn, NOW, user, organisation, child_id=directory.child)
+        await _roll(conn)
         period = report_period(uk_midnight(date(2026, 7, 1)), uk_midnight(date(2026, 8, 1)), NOW)
         rows = await audit_reports.heaviest_viewers(conn, period, directory.leeds, 50)
     assert [(row.user_id, row.count) for row in rows] == [(mine, 1)]
@@ -291,6 +340,7 @@ async def test_out_of_hours_activity_is_counted_per_person_and_uk_day(
         )
         await _event(conn, datetime(2026, 7, 20, 6, 59, tzinfo=UTC), user, directory.school)
         await _event(conn, datetime(2026, 7, 20, 7, 0, tzinfo=UTC), user, directory.school)
+        await _roll(conn)
         period = report_period(uk_midnight(date(2026, 7, 18)), uk_midnight(date(2026, 7, 21)), NOW)
         rows = await audit_reports.out_of_hours(conn, period, None, 50)
     assert sorted((row.day, row.count) for row in rows) == [

@@ -161,26 +161,37 @@ async def outside_area_viewers(
     return await _by_viewer(conn, "outside_area", period, organisation_id, limit)
 
 
+# One line per person, organisation and day: a whole day's row is already that, so only
+# the part days' events are summed (one day each: head and tail are never the same day).
+_OUT_OF_HOURS_EVENTS = (
+    "SELECT day, actor_user_id, sum(out_of_hours) FROM audit_event_counts"
+    " WHERE occurred_at >= {FROM} AND occurred_at < {TO} AND out_of_hours > 0"
+    " AND actor_user_id IS NOT NULL {ORG}"
+    " GROUP BY day, actor_user_id, actor_organisation_id"
+)
 _OUT_OF_HOURS = """
 SELECT t.day, t.actor_user_id AS user_id, u.name, t.count
-  FROM (SELECT day, actor_user_id, sum(out_of_hours) AS count FROM ({COUNTS}) AS k
-         WHERE actor_user_id IS NOT NULL
-         GROUP BY day, actor_user_id HAVING sum(out_of_hours) > 0
-         ORDER BY count DESC, day DESC, actor_user_id LIMIT :limit) AS t
+  FROM (SELECT day, actor_user_id, out_of_hours AS count FROM audit_daily
+         WHERE day >= :first_day AND day < :end_day AND out_of_hours > 0
+           AND actor_user_id IS NOT NULL {ORG}
+        UNION ALL {HEAD} UNION ALL {TAIL}
+        ORDER BY count DESC, day DESC, actor_user_id LIMIT :limit) AS t
   JOIN user_account u ON u.id = t.actor_user_id
  ORDER BY t.count DESC, t.day DESC, u.name
-"""
+""".replace(
+    "{HEAD}", _OUT_OF_HOURS_EVENTS.replace("{FROM}", ":since").replace("{TO}", ":head_until")
+).replace("{TAIL}", _OUT_OF_HOURS_EVENTS.replace("{FROM}", ":tail_since").replace("{TO}", ":until"))
 
 
 async def out_of_hours(
     conn: AsyncConnection, period: ReportPeriod, organisation_id: int | None, limit: int
 ) -> list[DayCount]:
-    """Per person and day, their views and searches outside 08:00-18:00 UK time on
-    weekdays, or at weekends."""
+    """Per person, organisation and day, their views and searches outside 08:00-18:00 UK
+    time on weekdays, or at weekends (a person who moved organisation that day has a line
+    for each)."""
+    org = "AND actor_organisation_id = :org" if organisation_id is not None else ""
     rows = await conn.execute(
-        _over_counts(
-            _OUT_OF_HOURS, "day, actor_user_id, out_of_hours", organisation_id, "out_of_hours"
-        ),
+        text(_OUT_OF_HOURS.replace("{ORG}", org)),
         _bound(period, organisation_id, limit=limit),
     )
     return [DayCount(**row._mapping) for row in rows]
@@ -203,6 +214,12 @@ async def activity_by_day(
         for action, count in (("CHILD_SEARCH", row.searches), ("CHILD_VIEW", row.views))
         if count > 0
     ]
+
+
+async def roll_daily_counts(conn: AsyncConnection, *, wait: bool) -> None:
+    """Count the events committed since the last roll into audit_daily (migration 0014).
+    `wait`: behind a roll already running (a report), or not at all (the background)."""
+    await conn.execute(text("SELECT audit_daily_roll(:wait)"), {"wait": wait})
 
 
 async def database_now(conn: AsyncConnection) -> datetime:

@@ -1,6 +1,6 @@
 """SQLModel tables: the directory's rows. API shapes live in `backend/schema/`, never here."""
 
-from backend.db.tables.audit import AuditChainHead, AuditDaily, AuditEvent
+from backend.db.tables.audit import AuditChainHead, AuditDaily, AuditDailyMark, AuditEvent
 from backend.db.tables.caf import CafAssessment
 from backend.db.tables.children import Carer, Child
 from backend.db.tables.contact_requests import ContactRequest
@@ -18,6 +18,7 @@ __all__ = [
     "ApiClient",
     "AuditChainHead",
     "AuditDaily",
+    "AuditDailyMark",
     "AuditEvent",
     "CafAssessment",
     "Carer",

@@ -132,9 +132,9 @@ def _count_column(comment: str) -> Any:
 
 class AuditDaily(SQLModel, table=True):
     """Record views and searches counted per UK day, actor and actor's organisation, so
-    that a report over a month sums a few thousand rows instead of aggregating a million
-    events. Only the audit_daily_count trigger writes it (SECURITY DEFINER), in the
-    transaction of the event it counts: a report never misses an event the log holds."""
+    that a report over a month sums rows per person and day instead of aggregating a
+    million events. Only audit_daily_roll (SECURITY DEFINER, migration 0014) writes it,
+    off the request path; a report rolls first, so it counts every event committed."""
 
     __tablename__ = "audit_daily"
     __table_args__ = (
@@ -180,4 +180,18 @@ class AuditDaily(SQLModel, table=True):
         sa_column=_count_column(
             "Views and searches outside 08:00-18:00 UK time on weekdays, or at weekends."
         ),
+    )
+
+
+class AuditDailyMark(SQLModel, table=True):
+    __tablename__ = "audit_daily_mark"
+    __table_args__ = {"comment": "How far audit_daily_roll has counted each hash chain."}
+
+    chain: int = Field(sa_column=Column(SmallInteger, primary_key=True))
+    rolled_seq: int = Field(
+        sa_column=Column(
+            BigInteger,
+            nullable=False,
+            comment="The chain's events up to this position are in audit_daily.",
+        )
     )
