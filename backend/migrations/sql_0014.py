@@ -17,8 +17,6 @@ SELECT e.id, e.occurred_at, e.chain, e.chain_seq,
          AND ao.kind NOT IN ('NATIONAL_TEAM', 'NATIONAL_PARTNER')
          AND c.responsible_authority_id <> coalesce(ao.parent_authority_id, ao.id)
         ) IS TRUE)::int AS outside_area,
-       ((e.action = 'CHILD_VIEW' AND e.outcome = 'OK'
-         AND (e.detail->>'shielded') = 'true') IS TRUE)::int AS shielded_views,
        (extract(hour FROM e.occurred_at AT TIME ZONE 'Europe/London') NOT BETWEEN 8 AND 17
         OR extract(isodow FROM e.occurred_at AT TIME ZONE 'Europe/London') > 5)::int
          AS out_of_hours
@@ -67,10 +65,9 @@ BEGIN
      WHERE e.chain = mark.chain AND e.chain_seq > mark.rolled_seq;
     CONTINUE WHEN top IS NULL;
     INSERT INTO audit_daily AS d (day, actor_organisation_id, actor_user_id, views,
-                                  searches, records_opened, outside_area, shielded_views,
-                                  out_of_hours)
+                                  searches, records_opened, outside_area, out_of_hours)
     SELECT day, actor_organisation_id, actor_user_id, sum(views), sum(searches),
-           sum(records_opened), sum(outside_area), sum(shielded_views), sum(out_of_hours)
+           sum(records_opened), sum(outside_area), sum(out_of_hours)
       FROM audit_event_counts c
      WHERE c.chain = mark.chain AND c.chain_seq > mark.rolled_seq AND c.chain_seq <= top
      GROUP BY 1, 2, 3
@@ -79,7 +76,6 @@ BEGIN
       searches = d.searches + excluded.searches,
       records_opened = d.records_opened + excluded.records_opened,
       outside_area = d.outside_area + excluded.outside_area,
-      shielded_views = d.shielded_views + excluded.shielded_views,
       out_of_hours = d.out_of_hours + excluded.out_of_hours;
     UPDATE audit_daily_mark SET rolled_seq = top WHERE chain = mark.chain;
   END LOOP;

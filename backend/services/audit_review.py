@@ -156,8 +156,8 @@ async def search_events(
         )
     sees_everything = caller.has(Role.ADMINISTRATOR)
 
-    def named(row: EventRow) -> bool:
-        return names_child(
+    def shown_row(row: EventRow) -> EventRow:
+        named = names_child(
             row.action,
             row.detail,
             child_shielded=row.child_shielded,
@@ -166,12 +166,11 @@ async def search_events(
             childs_authority=row.child_authority_id,
         )
 
-    shown = [
-        replace(
+        return replace(
             row,
-            child_id=row.child_id if named(row) else None,
-            child_withheld=not named(row),
-            child_shielded=row.child_shielded and named(row),
+            child_id=row.child_id if named else None,
+            child_withheld=not named,
+            child_shielded=row.child_shielded and named,
             detail=detail_for(
                 row.action,
                 row.detail,
@@ -180,8 +179,8 @@ async def search_events(
                 childs_authority=row.child_authority_id,
             ),
         )
-        for row in rows[:first]
-    ]
+
+    shown = [shown_row(row) for row in rows[:first]]
     return EventPage(
         events=shown, next_cursor=_cursor(shown[-1]) if len(rows) > first and shown else None
     )

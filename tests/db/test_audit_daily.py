@@ -20,7 +20,7 @@ from tests import factories
 NOW = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
 _DAILY = (
     "SELECT day, actor_organisation_id, actor_user_id, views, searches, records_opened,"
-    " outside_area, shielded_views, out_of_hours FROM audit_daily"
+    " outside_area, out_of_hours FROM audit_daily"
 )
 
 
@@ -117,10 +117,10 @@ async def test_each_count_says_what_the_view_was(
             conn, at_night, user, directory.school, child_id=directory.elsewhere, shielded=True
         )
         daily = await _daily(conn)
-    views, searches, opened, outside, shielded, out_of_hours = daily[
+    views, searches, opened, outside, out_of_hours = daily[
         (date(2026, 7, 15), directory.school, user)
     ]
-    assert (views, searches, opened, outside, shielded, out_of_hours) == (1, 0, 1, 1, 1, 1)
+    assert (views, searches, opened, outside, out_of_hours) == (1, 0, 1, 1, 1)
 
 
 async def test_a_refused_view_counts_as_a_view_but_not_as_a_record_opened(
@@ -130,7 +130,7 @@ async def test_a_refused_view_counts_as_a_view_but_not_as_a_record_opened(
         user = await _user(conn, directory.school, "a@school.example")
         await _event(conn, NOW, user, directory.school, outcome="NOT_FOUND")
         daily = await _daily(conn)
-    assert daily[(date(2026, 7, 15), directory.school, user)] == (1, 0, 0, 0, 0, 0)
+    assert daily[(date(2026, 7, 15), directory.school, user)] == (1, 0, 0, 0, 0)
 
 
 async def test_other_events_are_not_counted(

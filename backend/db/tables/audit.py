@@ -172,9 +172,6 @@ class AuditDaily(SQLModel, table=True):
             " actor's area (its organisation's parent authority, or itself)."
         ),
     )
-    shielded_views: int = Field(
-        default=0, sa_column=_count_column("Records opened that were shielded when viewed.")
-    )
     out_of_hours: int = Field(
         default=0,
         sa_column=_count_column(

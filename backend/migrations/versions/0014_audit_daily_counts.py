@@ -44,7 +44,6 @@ def upgrade() -> None:
             "Records opened of children held, when viewed, by an authority other than the"
             " actor's area (its organisation's parent authority, or itself).",
         ),
-        _count("shielded_views", "Records opened that were shielded when viewed."),
         _count(
             "out_of_hours",
             "Views and searches outside 08:00-18:00 UK time on weekdays, or at weekends.",
