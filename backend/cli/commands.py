@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import date
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from backend.cli.database import app_engine, check_reachable, database_url
 from backend.errors import SetupError
-from backend.settings import get_settings
+from backend.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from backend.services.retention import RetentionCounts, RetentionRules
@@ -30,20 +31,54 @@ def on_database(run: Callable[[str], Coroutine[Any, Any, int]]) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or os.cpu_count() or 1
+    if settings.database_url:
+        asyncio.run(check_reachable(settings.database_url))
+    print(
+        f"ContactPoint on http://{host}:{port}/ (GraphQL at /graphql), {workers} worker(s)",
+        file=sys.stderr,
+    )
+    if workers == 1:
+        _serve_one(settings, host, port)
+    else:
+        _serve_many(settings, host, port, workers)
+    return 0
+
+
+def _serve_one(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from backend.web.app import create_app
 
-    settings = get_settings()
-    if settings.database_url:
-        asyncio.run(check_reachable(settings.database_url))
-    app = create_app(settings=settings, upgrade=True)
-    host = args.host or settings.host
-    port = args.port or settings.port
-    print(f"ContactPoint on http://{host}:{port}/ (GraphQL at /graphql)", file=sys.stderr)
+    # The app's own lifespan starts (and stops) the embedded server: uvicorn re-raises
+    # SIGTERM after a single process shuts down, so nothing after `run` would run.
     # No access log: GET query strings can carry search criteria, which are personal data.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
-    return 0
+    uvicorn.run(create_app(settings=settings, upgrade=True), host=host, port=port, access_log=False)
+
+
+def _serve_many(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Worker processes share one listening socket and hold nothing of their own: sessions,
+    rate limits, code replay, lockouts and notifications all live in PostgreSQL. This
+    process starts the embedded server (if any) and migrates once, then hands the workers
+    its URL; uvicorn's supervisor restarts a worker that dies."""
+    import uvicorn
+
+    from backend.db import migrate
+
+    with database_url(settings) as url:
+        asyncio.run(migrate.upgrade(url))
+        os.environ["DATABASE_URL"] = url
+        uvicorn.run(
+            "backend.web.worker:app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+        )
 
 
 def db_upgrade(args: argparse.Namespace) -> int:

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app and GraphQL API")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="server processes sharing the port (default: one per core)",
+    )
     serve.set_defaults(run=commands.serve)
 
     db = sub.add_parser("db", help="database schema").add_subparsers(
