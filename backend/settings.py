@@ -18,6 +18,16 @@ class Settings(BaseSettings):
     )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # Read replicas (comma-separated URLs): record reads and search candidates go to one
+    # that is fresh enough for the caller (backend/db/replicas.py); everything else, every
+    # audit event included, to DATABASE_URL's primary.
+    database_replica_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="DATABASE_REPLICA_URL"
+    )
+    # A replica further behind the primary than this is not read from until it catches up.
+    replica_max_lag_seconds: float = Field(default=2.0, gt=0, le=300)
+    # How often each process measures its replicas' lag.
+    replica_check_seconds: float = Field(default=0.5, gt=0, le=60)
     secret_key: str = DEVELOPMENT_SECRET
     # Keys used before the current one: they still open TOTP secrets sealed with them
     # until `contactpoint secrets reseal` has run (backend/auth/sealed.py).
@@ -52,15 +62,17 @@ class Settings(BaseSettings):
     def _postgresql_only(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        scheme = value.split("://", 1)[0] if "://" in value else ""
-        if scheme not in {"postgresql", "postgres", "postgresql+asyncpg"}:
-            raise ValueError(
-                "DATABASE_URL must be a PostgreSQL URL such as "
-                "postgresql://user@127.0.0.1:5432/contactpoint"
-            )
+        _check_postgresql("DATABASE_URL", value)
         return value
 
-    @field_validator("previous_secret_keys", mode="before")
+    @field_validator("database_replica_urls")
+    @classmethod
+    def _replicas_postgresql_only(cls, value: list[str]) -> list[str]:
+        for url in value:
+            _check_postgresql("DATABASE_REPLICA_URL", url)
+        return value
+
+    @field_validator("previous_secret_keys", "database_replica_urls", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -77,6 +89,14 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+
+def _check_postgresql(name: str, value: str) -> None:
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme not in {"postgresql", "postgres", "postgresql+asyncpg"}:
+        raise ValueError(
+            f"{name} must be a PostgreSQL URL such as postgresql://user@127.0.0.1:5432/contactpoint"
+        )
 
 
 @lru_cache(maxsize=1)

@@ -32,9 +32,52 @@ QUERY = """query View($id: ID!) { child(id: $id) {
   withheld { field reason } } }"""
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU of the server process and its workers (`serve --workers N`)."""
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    pids.append(int(entry.name))
+            except (OSError, ValueError):
+                continue
+    total = 0.0
+    for each in pids:
+        try:
+            fields = _stat(each)
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+async def concurrent_views(
+    base: str, cookies: httpx.Cookies, ids: list[str], clients: int, views: int
+) -> tuple[float, list[float]]:
+    """`views` record views from `clients` clients at once: wall seconds and latencies."""
+    latencies: list[float] = []
+    queue = iter(range(views))
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for n in queue:
+            t0 = time.perf_counter()
+            response = await http.post(
+                "/graphql", json={"query": QUERY, "variables": {"id": ids[n % len(ids)]}}
+            )
+            latencies.append(time.perf_counter() - t0)
+            if "errors" in response.json():
+                raise SystemExit(f"view failed: {response.json()['errors']}")
+
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=60) as http:
+        wall = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        return time.perf_counter() - wall, sorted(latencies)
 
 
 def main() -> None:
@@ -42,9 +85,19 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=20000)
     parser.add_argument("--views", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", metavar="DATABASE:CREDENTIALS", help="a kept database")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    parser.add_argument(
+        "--concurrency",
+        default="8,32",
+        help="also measure views/s with this many clients at once (comma-separated)",
+    )
     args = parser.parse_args()
 
-    with demo_server(args.children, seed=11, label="view", keep=args.keep) as server:
+    with demo_server(
+        args.children, seed=11, label="view", keep=args.keep, reuse=args.reuse,
+        workers=args.workers,
+    ) as server:  # fmt: skip
         print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
         me, url, http = server.credentials, server.url, server.http
         # Unshielded Leeds children with the most involvements: the heavy end of a view.
@@ -82,6 +135,14 @@ def main() -> None:
         cpu = cpu_seconds(server.pid) - cpu_before
         time.sleep(0.6)  # pg_stat_database is updated on a short delay
         xacts = int(psql(url, commits)) - xact_before
+        at_once = []
+        for clients in [int(c) for c in args.concurrency.split(",") if c]:
+            cpu_start = cpu_seconds(server.pid)
+            seconds, lat = asyncio.run(
+                concurrent_views(str(http.base_url), http.cookies, ids, clients, args.views)
+            )
+            used = cpu_seconds(server.pid) - cpu_start
+            at_once.append((clients, seconds, lat, used))
         policy = profile_policy_share(url, me, ids)
 
     latencies.sort()
@@ -95,7 +156,14 @@ def main() -> None:
         f"  mean {statistics.mean(latencies) * 1000:.2f} ms"
     )
     print(f"  throughput {args.views / wall:,.0f} views/s (sequential)")
-    print(f"  server CPU per view {cpu / args.views * 1000:.3f} ms")
+    print(f"  server CPU per view {cpu / args.views * 1000:.3f} ms ({args.workers} worker(s))")
+    for clients, seconds, lat, used in at_once:
+        at = lambda p, lat=lat: lat[int(p / 100 * (len(lat) - 1))] * 1000  # noqa: E731
+        print(
+            f"  {clients:>3} clients at once: {args.views / seconds:,.0f} views/s,"
+            f" p50 {at(50):.2f} ms  p95 {at(95):.2f} ms,"
+            f" server CPU {used / args.views * 1000:.3f} ms per view"
+        )
     print(
         f"  database transactions per view {xacts / args.views:.2f}"
         " (session check, view, audit event)"

@@ -541,14 +541,15 @@ def demo_database(
 
 @contextmanager
 def demo_server(
-    children: int, seed: int, label: str, keep: bool, reuse: str | None = None
+    children: int, seed: int, label: str, keep: bool, reuse: str | None = None, workers: int = 1
 ) -> Iterator[DemoServer]:
-    """The app serving a `demo_database`, one Leeds practitioner signed in."""
+    """The app serving a `demo_database`, one Leeds practitioner signed in. One worker by
+    default, so that the server's CPU is its one process's."""
     with demo_database(children, seed, label, keep, reuse) as db:
         me = {c["email"]: c for c in json.loads(db.credentials_path.read_text())}[PRACTITIONER]
         port = free_port()
         server = subprocess.Popen(
-            [BIN / "contactpoint", "serve", "--port", str(port)],
+            [BIN / "contactpoint", "serve", "--port", str(port), "--workers", str(workers)],
             env=db.env(CONTACTPOINT_SEARCH_RATE_PER_MINUTE=SEARCH_RATE),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

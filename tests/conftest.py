@@ -38,6 +38,7 @@ KEPT_TABLES = {
     "given_name_variant",
     "feed_source",
     "feed_source_field",
+    "shielding_clock",
 }
 
 
@@ -101,6 +102,11 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def empty_tables(owner_engine: AsyncEngine) -> AsyncIterator[None]:
     """Empties every table after the test. Folders of database tests use it in conftest."""
     yield
+    await empty_all_tables(owner_engine)
+
+
+async def empty_all_tables(owner_engine: AsyncEngine) -> None:
+    """Every table but the kept ones emptied, as a freshly migrated database has them."""
     async with owner_engine.begin() as conn:
         names = (
             await conn.execute(

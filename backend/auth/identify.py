@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.auth.tokens import token_hash
 from backend.db.queries.callers import api_client, session_user
+from backend.db.replicas import Freshness
 from backend.errors import Unauthenticated
 from backend.policy.caller import Caller, Role
 from backend.policy.eligibility import blocked_reasons
@@ -35,6 +36,8 @@ class Identity:
     name: str | None = None
     # RFC 6750's error for a refused bearer credential, for the WWW-Authenticate header.
     bearer_error: str | None = None
+    # What a read replica must have replayed to answer this caller.
+    freshness: Freshness | None = None
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -82,7 +85,8 @@ async def identify(
                 organisation_code=client.organisation_code,
                 client_id=client.client_id,
                 client_fields=frozenset(client.fields),
-            )
+            ),
+            freshness=Freshness(client.changed_lsn, client.shielding_seq),
         )
     hashed = token_hash(cookie or "")
     user = await session_user(conn, hashed)
@@ -108,4 +112,5 @@ async def identify(
         ),
         email=user.email,
         name=user.name,
+        freshness=Freshness(user.changed_lsn, user.shielding_seq),
     )

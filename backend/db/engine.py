@@ -16,7 +16,13 @@ from backend.db.urls import to_async_url
 APP_ROLE = "contactpoint_app"
 
 
-def create_engine(url: str, *, pool_size: int = 10, as_app_role: bool = True) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    as_app_role: bool = True,
+    connect_timeout: float | None = None,
+) -> AsyncEngine:
     server_settings = {
         "application_name": "contactpoint",
         "timezone": "UTC",
@@ -32,7 +38,8 @@ def create_engine(url: str, *, pool_size: int = 10, as_app_role: bool = True) ->
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
-        connect_args={"server_settings": server_settings},
+        connect_args={"server_settings": server_settings}
+        | ({"timeout": connect_timeout} if connect_timeout is not None else {}),
     )
     event.listen(engine.sync_engine.pool, "checkout", _refuse_closed)
     return engine

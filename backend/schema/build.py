@@ -22,6 +22,7 @@ from strawberry.types.graphql import OperationType
 from backend.schema.errors import ShapeErrors, shape
 from backend.schema.limits import LimitedValidation
 from backend.schema.root import Mutation, Query, Subscription
+from backend.web.context import RequestContext
 
 MAX_DEPTH = 8
 MAX_ALIASES = 20
@@ -56,6 +57,20 @@ class IntrospectionWhenSignedIn(SchemaExtension):
                 NoSchemaIntrospectionCustomRule,
             )
         yield
+
+
+class ChangesSeenByReplicas(SchemaExtension):
+    """After a mutation, the caller's next reads wait for a read replica that has replayed
+    it (backend/db/replicas.py): nobody records something and then reads without it.
+    Stamped whatever the outcome, since a refused change may still have written."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        yield
+        execution = self.execution_context
+        if execution.operation_type is OperationType.MUTATION:
+            context = execution.context
+            if isinstance(context, RequestContext):
+                await context.changed()
 
 
 class RootFieldsInTurn(StrawberryGraphQLCoreExecutionContext):
@@ -108,6 +123,7 @@ def build_schema() -> strawberry.Schema:
         IntrospectionWhenSignedIn,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ShapeErrors,
+        ChangesSeenByReplicas,
     ]
     return ContactPointSchema(
         query=Query,

@@ -28,7 +28,7 @@ async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str
     # The request's one autocommit connection: each statement commits by itself, and the
     # audit event is committed before the data leaves (see RequestContext.connection).
     conn = await ctx.connection()
-    found = (await fetch_children(conn, [cp_id])).get(cp_id)
+    found = (await ctx.read(lambda replica: fetch_children(replica, [cp_id]))).get(cp_id)
     if found is not None and found.status == "MERGED":
         keep = await merged_into(conn, cp_id)
         await record(

@@ -194,7 +194,7 @@ async def search(ctx: RequestContext, criteria: Criteria) -> SearchOutcome:
             if criteria.contact_point_id is None:
                 model = await current_model(conn, before.model_id)
                 params = parameters_for(criteria, before, model, whereabouts_scope(caller))
-            found = await _found(conn, criteria, params)
+            found = await ctx.read(lambda replica: _found(replica, criteria, params), conn)
             too_many = _too_many(found)
             shown = [] if too_many else found.matches
             await record(

@@ -17,6 +17,7 @@ from backend.audit.daily_counts import keep_counting
 from backend.db import embedded, migrate
 from backend.db.engine import create_engine
 from backend.db.listener import NotificationListener
+from backend.db.replicas import ReplicaSet
 from backend.paths import FRONTEND_DIST
 from backend.schema.build import schema
 from backend.settings import Settings, get_settings
@@ -53,12 +54,24 @@ def create_app(
             engine = create_engine(url, pool_size=settings.db_pool_size)
             listener = NotificationListener(url)
             counting = asyncio.create_task(keep_counting(engine, settings.audit_roll_seconds))
+            replicas = None
+            if settings.database_replica_urls:
+                replicas = ReplicaSet(
+                    settings.database_replica_urls,
+                    max_lag=settings.replica_max_lag_seconds,
+                    check_seconds=settings.replica_check_seconds,
+                    pool_size=settings.db_pool_size,
+                )
+                replicas.start(engine)
+            state = {"engine": engine, "settings": settings, "listener": listener}
             try:
-                yield {"engine": engine, "settings": settings, "listener": listener}
+                yield state | {"replicas": replicas}
             finally:
                 counting.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await counting
+                if replicas is not None:
+                    await replicas.close()
                 await listener.close()
                 await engine.dispose()
         finally:

@@ -1,16 +1,20 @@
 """Per-request context handed to every resolver. Created fresh for each request."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.audit.writer import Actor
 from backend.db.faults import connection_lost
 from backend.db.listener import NotificationListener
+from backend.db.replicas import STAMP_CLIENT, STAMP_USER, Freshness, ReplicaSet
 from backend.errors import ContactPointError, Unauthenticated
 from backend.policy.caller import Caller
 from backend.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,6 +33,10 @@ class RequestContext:
     response: Any = None
     # The process's LISTEN connection, for live subscriptions.
     listener: NotificationListener | None = None
+    # Read replicas, if any (DATABASE_REPLICA_URL), and what one must have replayed to
+    # answer this caller (read from the primary with the session).
+    replicas: ReplicaSet | None = None
+    freshness: Freshness | None = None
     # Per-request caches (loaders, decisions); never shared between requests.
     cache: dict[str, Any] = field(default_factory=dict)
     _connection: AsyncConnection | None = None
@@ -41,6 +49,35 @@ class RequestContext:
             conn = await self.engine.connect()
             self._connection = await conn.execution_options(isolation_level="AUTOCOMMIT")
         return self._connection
+
+    async def read(
+        self,
+        work: Callable[[AsyncConnection], Awaitable[T]],
+        primary: AsyncConnection | None = None,
+    ) -> T:
+        """A read of directory data (a record, search candidates): on a read replica fit
+        for this caller when there is one, else on `primary` (by default the request's
+        own connection). Audit events and changes never go through here."""
+
+        async def on_primary() -> AsyncConnection:
+            return primary if primary is not None else await self.connection()
+
+        if self.replicas is None or self.freshness is None:
+            return await work(await on_primary())
+        return await self.replicas.read(self.freshness, work, on_primary)
+
+    async def changed(self) -> None:
+        """After a mutation: the caller's next reads must come from a replica that has
+        replayed it (or from the primary)."""
+        if self.replicas is None or self.caller is None:
+            return
+        if self.caller.user_id is not None:
+            stamp, who = STAMP_USER, self.caller.user_id
+        elif self.caller.client_id is not None:
+            stamp, who = STAMP_CLIENT, self.caller.client_id
+        else:
+            return
+        await (await self.connection()).execute(stamp, {"id": who})
 
     async def discard(self) -> None:
         """Drop the request's connection from the pool: its session is gone."""

@@ -34,6 +34,7 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
             request=request,
             response=response,
             listener=getattr(state, "listener", None),
+            replicas=getattr(state, "replicas", None),
         )
         # Closed in run(), when the response has been built. Kept in the scope itself,
         # which is this request's alone.
@@ -54,6 +55,7 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
             return context
         context.caller, context.auth_problem = identity.caller, identity.problem
         context.caller_email, context.caller_name = identity.email, identity.name
+        context.freshness = identity.freshness
         if identity.bearer_error is not None and not isinstance(request, WebSocket):
             # A partner's system must learn its token is refused from the status, as
             # HTTP clients and gateways expect, not by reading every error of a 200.

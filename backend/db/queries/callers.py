@@ -23,6 +23,9 @@ class SessionUser:
     vetted_until: date | None
     last_seen_at: datetime
     expires_at: datetime
+    # For read replicas (backend/db/replicas.py).
+    changed_lsn: int | None
+    shielding_seq: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +35,14 @@ class ClientRow:
     organisation_code: str
     fields: tuple[str, ...]
     last_used_at: datetime | None
+    changed_lsn: int | None
+    shielding_seq: int | None
 
 
 _SESSION = """
     SELECT u.id AS user_id, u.email, u.name, u.status, u.organisation_id, o.code,
-           u.trained_on, u.vetted_until, s.last_seen_at, s.expires_at,
+           u.trained_on, u.vetted_until, s.last_seen_at, s.expires_at, u.changed_lsn,
+           (SELECT seq FROM shielding_clock) AS shielding_seq,
            coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_role r
                      WHERE r.user_id = u.id), '{}') AS roles
       FROM user_session s
@@ -46,7 +52,8 @@ _SESSION = """
     """
 
 _CLIENT = """
-    SELECT c.id, c.organisation_id, o.code, c.fields, c.last_used_at
+    SELECT c.id, c.organisation_id, o.code, c.fields, c.last_used_at, c.changed_lsn,
+           (SELECT seq FROM shielding_clock) AS shielding_seq
       FROM api_client c JOIN organisation o ON o.id = c.organisation_id
      WHERE c.token_hash = $1 AND c.revoked_at IS NULL AND o.active
     """
@@ -68,6 +75,8 @@ async def session_user(conn: AsyncConnection, token_hash: str) -> SessionUser | 
         vetted_until=row["vetted_until"],
         last_seen_at=row["last_seen_at"],
         expires_at=row["expires_at"],
+        changed_lsn=row["changed_lsn"],
+        shielding_seq=row["shielding_seq"],
     )
 
 
@@ -81,4 +90,6 @@ async def api_client(conn: AsyncConnection, token_hash: str) -> ClientRow | None
         organisation_code=row["code"],
         fields=tuple(row["fields"]),
         last_used_at=row["last_used_at"],
+        changed_lsn=row["changed_lsn"],
+        shielding_seq=row["shielding_seq"],
     )

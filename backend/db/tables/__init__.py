@@ -12,7 +12,7 @@ from backend.db.tables.notifications import Notification
 from backend.db.tables.organisations import Organisation
 from backend.db.tables.provenance import Provenance, SourceRecord
 from backend.db.tables.shielding import Shielding
-from backend.db.tables.users import ApiClient, UserAccount, UserRole, UserSession
+from backend.db.tables.users import ApiClient, ShieldingClock, UserAccount, UserRole, UserSession
 
 __all__ = [
     "ApiClient",
@@ -38,6 +38,7 @@ __all__ = [
     "Provenance",
     "ServiceType",
     "Shielding",
+    "ShieldingClock",
     "SourceRecord",
     "UserAccount",
     "UserRole",

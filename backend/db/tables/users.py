@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from backend.db.tables.columns import created_at_column, one_of, text_array_column, timestamp_column
@@ -42,6 +42,15 @@ class UserAccount(SQLModel, table=True):
     enrolment_code_hash: str | None = Field(default=None, max_length=64)
     enrolment_expires_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    # Read replicas (backend/db/replicas.py): the primary's WAL position after this
+    # caller's last change, so their next read comes from a replica that has it.
+    changed_lsn: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger,
+            comment="The primary's WAL insert position (bytes) after this caller's last change.",
+        ),
+    )
 
 
 class UserRole(SQLModel, table=True):
@@ -85,3 +94,27 @@ class ApiClient(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     revoked_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     last_used_at: datetime | None = Field(default=None, sa_column=timestamp_column())
+    # Read replicas (backend/db/replicas.py): the primary's WAL position after this
+    # caller's last change, so their next read comes from a replica that has it.
+    changed_lsn: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger,
+            comment="The primary's WAL insert position (bytes) after this caller's last change.",
+        ),
+    )
+
+
+class ShieldingClock(SQLModel, table=True):
+    """One row: moved by a trigger on every change of a child's shielding or responsible
+    authority, so a read replica that has not replayed the latest is never asked."""
+
+    __tablename__ = "shielding_clock"
+    __table_args__ = {
+        "comment": "Moves on every change of a child's shielding or responsible authority."
+    }
+
+    id: bool = Field(
+        default=True, sa_column=Column(Boolean, primary_key=True, server_default="true")
+    )
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False, server_default="0"))
