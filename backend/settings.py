@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from backend.paths import PROJECT_ROOT
@@ -85,6 +85,15 @@ class Settings(BaseSettings):
         if len(value) < 32:
             raise ValueError("CONTACTPOINT_SECRET_KEY must be at least 32 characters")
         return value
+
+    @model_validator(mode="after")
+    def _checks_within_lag(self) -> "Settings":
+        if self.replica_check_seconds >= self.replica_max_lag_seconds:
+            raise ValueError(
+                "CONTACTPOINT_REPLICA_CHECK_SECONDS must be less than "
+                "CONTACTPOINT_REPLICA_MAX_LAG_SECONDS, or no replica is ever fresh enough"
+            )
+        return self
 
     @property
     def is_production(self) -> bool:

@@ -34,7 +34,8 @@ def serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     host = args.host or settings.host
     port = args.port or settings.port
-    workers = args.workers or os.cpu_count() or 1
+    # The cores this process may use (a container's limit), not the machine's.
+    workers = args.workers or len(os.sched_getaffinity(0)) or 1
     if settings.database_url:
         asyncio.run(check_reachable(settings.database_url))
     print(

@@ -38,7 +38,11 @@ from backend.db.urls import to_async_url
 log = logging.getLogger("contactpoint.replicas")
 T = TypeVar("T")
 
-_PRIMARY_POSITION = text("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")
+# The write position, not the insert one: the insert position can point past a page
+# header that a caught-up replica never "replays" while the primary is idle.
+_PRIMARY_POSITION = text("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")
+# A read on a replica that takes longer than this is abandoned for the primary.
+READ_SECONDS = 5.0
 _REPLAYED = text("SELECT (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint")
 _FRESHNESS = text(
     "SELECT (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint AS replayed,"
@@ -135,7 +139,7 @@ class ReplicaSet:
         """`work` on a replica fit for this caller, else on the primary's connection."""
         for replica in self.usable():
             try:
-                async with replica.engine.connect() as conn:
+                async with asyncio.timeout(READ_SECONDS), replica.engine.connect() as conn:
                     conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
                     row = (await conn.execute(_FRESHNESS)).one()
                     if _fresh_enough(row.replayed, row.shielding_seq, freshness):
@@ -144,9 +148,14 @@ class ReplicaSet:
                         return result
                     replica.fallbacks += 1
             except Exception as failed:
-                if not _unreachable(failed):
-                    raise
-                self.lost(replica, failed)
+                # Whatever a replica does wrong (gone, full, a query cancelled by a
+                # recovery conflict, too slow) the primary answers instead: the reads
+                # sent here are plain SELECTs, so the same read there is the same answer.
+                if _unreachable(failed):
+                    self.lost(replica, failed)
+                else:
+                    replica.fallbacks += 1
+                    log.warning("read replica %s failed a read: %s", replica.name, failed)
         return await work(await primary())
 
     async def _watch(self, primary: AsyncEngine) -> None:
@@ -162,9 +171,10 @@ class ReplicaSet:
             await asyncio.sleep(self.check_seconds)
 
     async def _check(self, primary: AsyncEngine) -> None:
+        # Taken before asking: the position is at least what the primary had then.
+        now = time.monotonic()
         async with primary.connect() as conn:
             position = int((await conn.execute(_PRIMARY_POSITION)).scalar_one())
-        now = time.monotonic()
         self._samples.append((now, position))
         while self._samples and now - self._samples[0][0] > 2 * self.max_lag + self.check_seconds:
             self._samples.popleft()
@@ -173,9 +183,7 @@ class ReplicaSet:
                 async with asyncio.timeout(max(self.check_seconds, 1.0)):
                     async with replica.engine.connect() as conn:
                         replayed = (await conn.execute(_REPLAYED)).scalar_one()
-            except Exception as failed:
-                if not _unreachable(failed):
-                    raise
+            except Exception as failed:  # this replica only: the others stay in use
                 self.lost(replica, failed)
                 continue
             if replayed is None:  # not in recovery: a primary, not a replica

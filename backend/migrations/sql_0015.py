@@ -11,11 +11,15 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- Only shielding: it changes one child per transaction (the shielding service, through
+-- child_shielded_flag), so the clock's row lock is held for a moment and never between
+-- two child rows. Bulk changes (a feed moving children between authorities, retention
+-- archiving) would hold it for a whole batch: those may show on a replica for up to the
+-- lag limit (docs/SCALING.md).
 CREATE TRIGGER child_shielding_tick
-  AFTER UPDATE OF shielded, responsible_authority_id ON child
+  AFTER UPDATE OF shielded ON child
   FOR EACH ROW
-  WHEN (OLD.shielded IS DISTINCT FROM NEW.shielded
-        OR OLD.responsible_authority_id IS DISTINCT FROM NEW.responsible_authority_id)
+  WHEN (OLD.shielded IS DISTINCT FROM NEW.shielded)
   EXECUTE FUNCTION cp_shielding_tick();
 
 GRANT SELECT ON shielding_clock TO contactpoint_app;

@@ -60,17 +60,19 @@ class IntrospectionWhenSignedIn(SchemaExtension):
 
 
 class ChangesSeenByReplicas(SchemaExtension):
-    """After a mutation, the caller's next reads wait for a read replica that has replayed
-    it (backend/db/replicas.py): nobody records something and then reads without it.
-    Stamped whatever the outcome, since a refused change may still have written."""
+    """A mutation reads only from the primary (its answer shows what it just changed),
+    and afterwards the caller's next reads wait for a read replica that has replayed it
+    (backend/db/replicas.py). Stamped whatever the outcome: a refusal may have written."""
 
     async def on_execute(self) -> AsyncIterator[None]:
-        yield
         execution = self.execution_context
-        if execution.operation_type is OperationType.MUTATION:
-            context = execution.context
-            if isinstance(context, RequestContext):
-                await context.changed()
+        context = execution.context
+        mutation = execution.operation_type is OperationType.MUTATION
+        if mutation and isinstance(context, RequestContext):
+            context.freshness = None
+        yield
+        if mutation and isinstance(context, RequestContext):
+            await context.changed()
 
 
 class RootFieldsInTurn(StrawberryGraphQLCoreExecutionContext):

@@ -1,5 +1,6 @@
 """Per-request context handed to every resolver. Created fresh for each request."""
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from backend.policy.caller import Caller
 from backend.settings import Settings
 
 T = TypeVar("T")
+_log = logging.getLogger("contactpoint.replicas")
 
 
 @dataclass
@@ -68,7 +70,8 @@ class RequestContext:
 
     async def changed(self) -> None:
         """After a mutation: the caller's next reads must come from a replica that has
-        replayed it (or from the primary)."""
+        replayed it (or from the primary). Never fails the mutation, which has committed:
+        without the stamp, the caller may read a replica's older copy for a moment."""
         if self.replicas is None or self.caller is None:
             return
         if self.caller.user_id is not None:
@@ -77,7 +80,12 @@ class RequestContext:
             stamp, who = STAMP_CLIENT, self.caller.client_id
         else:
             return
-        await (await self.connection()).execute(stamp, {"id": who})
+        try:
+            await (await self.connection()).execute(stamp, {"id": who})
+        except Exception as failed:
+            _log.warning("could not stamp a change for read replicas: %s", type(failed).__name__)
+            if connection_lost(failed):
+                await self.discard()
 
     async def discard(self) -> None:
         """Drop the request's connection from the pool: its session is gone."""

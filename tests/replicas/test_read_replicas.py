@@ -31,6 +31,7 @@ from tests.clients import People
 from tests.conftest import empty_all_tables
 from tests.replicas import cluster
 from tests.web.test_involvements import RECORD
+from tests.web.test_shielding import NEXT_YEAR, SHIELD
 from tests.world import World, build_world
 
 VIEW = """query($id: ID!) { child(id: $id) {
@@ -194,6 +195,20 @@ async def test_a_child_shielded_a_moment_ago_is_never_shown_from_a_replica_witho
         assert replicas.replicas[0].fallbacks == 1
     assert after["address"] is None
     assert {"field": "address", "reason": "SHIELDED"} in after["withheld"]
+
+
+async def test_a_mutation_reads_its_own_answer_from_the_primary(
+    servers: cluster.Cluster, world: World, replica: AsyncEngine
+) -> None:
+    async with _app(servers, world, max_lag=60) as (people, replicas):
+        await people.client("manager")
+        await _until(lambda: bool(replicas.usable()))
+        await _pause(replica)
+        body = await people.ask(
+            "manager", SHIELD, id=world.open_child, reason="DOMESTIC_VIOLENCE", review=NEXT_YEAR
+        )
+        assert replicas.replicas[0].reads == 0
+    assert body["data"]["shieldChild"]["shielded"] is True
 
 
 async def test_a_replica_further_behind_than_allowed_is_left_for_the_primary(

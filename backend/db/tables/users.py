@@ -106,13 +106,11 @@ class ApiClient(SQLModel, table=True):
 
 
 class ShieldingClock(SQLModel, table=True):
-    """One row: moved by a trigger on every change of a child's shielding or responsible
-    authority, so a read replica that has not replayed the latest is never asked."""
+    """One row: moved by a trigger whenever a child is shielded or unshielded, so a read
+    replica that has not replayed the latest is never asked."""
 
     __tablename__ = "shielding_clock"
-    __table_args__ = {
-        "comment": "Moves on every change of a child's shielding or responsible authority."
-    }
+    __table_args__ = {"comment": "Moves on every change of a child's shielding."}
 
     id: bool = Field(
         default=True, sa_column=Column(Boolean, primary_key=True, server_default="true")

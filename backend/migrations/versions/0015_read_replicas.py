@@ -2,9 +2,9 @@
 
 `changed_lsn` on a person and on a partner system: the primary's WAL position after their
 last change, so that their next read never comes from a replica that has not replayed it.
-`shielding_clock`: a counter the primary moves whenever a child's shielding or responsible
-authority changes (the two facts the policy's whereabouts rule reads), so that a replica
-that has not yet replayed a shielding never answers for anyone (backend/db/replicas.py).
+`shielding_clock`: a counter the primary moves whenever a child is shielded or
+unshielded, so that a replica that has not yet replayed a shielding never answers for
+anyone (backend/db/replicas.py).
 
 Revision ID: 0015
 Revises: 0014
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("seq", sa.BigInteger(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        comment="Moves on every change of a child's shielding or responsible authority.",
+        comment="Moves on every change of a child's shielding.",
     )
     run_script(sql_0015.UPGRADE)
 
