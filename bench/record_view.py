@@ -10,14 +10,12 @@ the share of the view's time spent in the access policy. Nothing here asserts a 
 import argparse
 import asyncio
 import cProfile
-import os
 import pstats
 import statistics
 import time
-from pathlib import Path
 
 import httpx
-from search_queries import demo_server, psql, sign_in_body
+from search_queries import cpu_seconds, demo_server, psql, sign_in_body
 
 QUERY = """query View($id: ID!) { child(id: $id) {
   id contactPointId givenNames familyName otherNames dateOfBirth gender shielded
@@ -30,30 +28,6 @@ QUERY = """query View($id: ID!) { child(id: $id) {
                  withheld { field reason } }
   caf { status startedOn holderName holderPhone }
   withheld { field reason } } }"""
-
-
-def _stat(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU of the server process and its workers (`serve --workers N`)."""
-    pids = [pid]
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int(_stat(int(entry.name))[1]) == pid:
-                    pids.append(int(entry.name))
-            except (OSError, ValueError):
-                continue
-    total = 0.0
-    for each in pids:
-        try:
-            fields = _stat(each)
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 async def concurrent_views(

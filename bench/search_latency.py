@@ -17,26 +17,27 @@ first five searches on each new database connection get).
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
 from corruption import CorruptQuery, corrupt_queries
-from search_queries import MIX, Query, demo_server, make_queries, percentile, sample_children
+from search_queries import (
+    MIX,
+    Query,
+    cpu_seconds,
+    demo_server,
+    make_queries,
+    percentile,
+    sample_children,
+)
 from sqlalchemy import text
 
 from backend.db.engine import create_engine
 from backend.db.queries.child_search import search_children
 from backend.search.criteria import Criteria, parse_criteria
 from backend.services.search import search_parameters
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _ms(values: list[float]) -> str:

@@ -570,5 +570,34 @@ def demo_server(
             server.wait()
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def children_of(pid: int) -> list[int]:
+    """The process's children (a `serve --workers N` parent's workers among them)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU used so far by a server process and its children (its workers)."""
+    total = 0.0
+    for each in [pid, *children_of(pid)]:
+        try:
+            fields = _stat(each)
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[int(p / 100 * (len(sorted_values) - 1))]
