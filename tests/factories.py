@@ -30,6 +30,7 @@ async def authority(
         "team_name": f"{name} ContactPoint team",
         "team_phone": "0113 496 0000",
         "team_email": "contactpoint@leeds.example",
+        "team_out_of_hours_phone": "0113 496 0888",
         "active": True,
         **values,
     }

@@ -1,7 +1,7 @@
 """Plain, immutable records read from the database, before any access decision."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +13,8 @@ class OrganisationRecord:
     team_name: str | None
     team_phone: str | None
     team_email: str | None
+    # Whom to ring about a shielded child out of hours (its emergency duty team).
+    team_out_of_hours_phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,16 @@ class CafRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class EmergencyWindow:
+    """The caller's open emergency grant on a child: which, why, and until when."""
+
+    grant_id: str
+    purpose: str
+    granted_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ChildRecord:
     """Everything a record view can show of one child, read in one statement."""
 
@@ -82,3 +94,5 @@ class ChildRecord:
     carers: tuple[CarerRecord, ...]
     involvements: tuple[InvolvementRecord, ...]
     caf: CafRecord | None
+    # Only when read for a signed-in person who holds an open grant on this child.
+    emergency: EmergencyWindow | None = None

@@ -29,10 +29,14 @@ _DEMO_LOAD_LOCK = 728_302
 
 _ORGANISATION_INSERT = """
 INSERT INTO organisation
-  (code, name, kind, parent_authority_id, team_name, team_phone, team_email, active)
-SELECT o.code, o.name, o.kind, parent.id, o.team_name, o.team_phone, o.team_email, true
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-  AS o(code, name, kind, parent_code, team_name, team_phone, team_email)
+  (code, name, kind, parent_authority_id, team_name, team_phone, team_email,
+   team_out_of_hours_phone, active)
+SELECT o.code, o.name, o.kind, parent.id, o.team_name, o.team_phone, o.team_email,
+       o.team_out_of_hours_phone, true
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+            $8::text[])
+  AS o(code, name, kind, parent_code, team_name, team_phone, team_email,
+       team_out_of_hours_phone)
 LEFT JOIN organisation AS parent ON parent.code = o.parent_code
 ON CONFLICT (code) DO NOTHING
 """
@@ -210,6 +214,7 @@ async def _insert_organisations(pg: Any, directory: DemoDirectory) -> tuple[dict
             [o.team_name for o in chosen],
             [o.team_phone for o in chosen],
             [o.team_email for o in chosen],
+            [o.team_out_of_hours_phone for o in chosen],
         )
         status = await pg.execute(_ORGANISATION_INSERT, *columns)
         inserted += int(status.split()[-1])

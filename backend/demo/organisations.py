@@ -120,6 +120,7 @@ class DemoOrganisation:
     team_name: str | None = None
     team_phone: str | None = None
     team_email: str | None = None
+    team_out_of_hours_phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +273,9 @@ def build_directory(seed: int, children: int) -> DemoDirectory:
                 team_name=f"{authority.name} ContactPoint team",
                 team_phone=f"{drama_prefix(authority.phone_prefix)}{builder.rng.randrange(1000):03d}",
                 team_email=f"contactpoint@{email_domain(name)}",
+                # Its emergency duty team (no draw from the generator: it would move
+                # every value generated after it).
+                team_out_of_hours_phone=f"{drama_prefix(authority.phone_prefix)}999",
             )
         )
     partner_codes: list[str] = []

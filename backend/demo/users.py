@@ -120,6 +120,11 @@ _SPECS = (
         "auditor", "Rachel Greene", NATIONAL_TEAM_CODE, ("AUDITOR",),
         "Audit officer", "020",
     ),
+    # Leeds's out-of-hours social worker: may break the glass on Leeds's shielded records.
+    _Spec(
+        "duty.leeds", "Megan Doyle", LEEDS, ("PRACTITIONER", "EMERGENCY_DUTY"),
+        "Emergency duty social worker", "0113",
+    ),
 )  # fmt: skip
 
 

@@ -18,13 +18,21 @@ SHIELDING_ACTIONS = frozenset(
         "CONTACT_REQUESTED",
         "CONTACT_REQUEST_ACCEPTED",
         "CONTACT_REQUEST_DECLINED",
+        "CHILD_VIEW_EMERGENCY",
+        "EMERGENCY_ACCESS_GRANTED",
+        "EMERGENCY_ACCESS_REFUSED",
+        "EMERGENCY_ACCESS_REVIEWED",
     }
 )
 
 _DROPPED = frozenset({"reason", "sensitive", "note", "reviewDate", "shielded", "withheld"})
 # A record view's disclosed fields tell a shielded child from another (its address is not
 # among them), so they go too: the reader learns who looked, when, at which child.
-_DROPPED_BY_ACTION = {"CHILD_VIEW": frozenset({"fields"})}
+_DROPPED_BY_ACTION = {
+    "CHILD_VIEW": frozenset({"fields"}),
+    "CHILD_VIEW_EMERGENCY": frozenset({"fields"}),
+    "EMERGENCY_ACCESS_REFUSED": frozenset({"why", "id"}),
+}
 _COUNTED = frozenset({"ids", "childIds", "requestIds", "reviewIds"})
 
 

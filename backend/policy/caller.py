@@ -10,10 +10,15 @@ class Role(StrEnum):
     MANAGER = "MANAGER"
     ADMINISTRATOR = "ADMINISTRATOR"
     AUDITOR = "AUDITOR"
+    # An authority's out-of-hours (emergency duty) social worker: a practitioner who may
+    # also break the glass on that authority's shielded records (backend/policy/emergency.py).
+    EMERGENCY_DUTY = "EMERGENCY_DUTY"
 
 
 # Roles that work with child records; an AUDITOR alone reads audit, never child data.
-CHILD_DATA_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ADMINISTRATOR})
+CHILD_DATA_ROLES = frozenset(
+    {Role.PRACTITIONER, Role.MANAGER, Role.ADMINISTRATOR, Role.EMERGENCY_DUTY}
+)
 
 
 @dataclass(frozen=True, slots=True)

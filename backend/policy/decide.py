@@ -2,7 +2,8 @@
 
 Computed once per child per request; resolvers only look the answer up.
 Shielding wins over every other reason but the management team's own: a shielded child
-shows identity, the shielded flag and whom to contact, to everyone else.
+shows identity, the shielded flag and whom to contact, to everyone else, except to the
+one person holding an open emergency grant on that one child (backend/policy/emergency.py).
 """
 
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from types import MappingProxyType
 
 from backend.errors import Forbidden
 from backend.policy.caller import CHILD_DATA_ROLES, Caller, Role
+from backend.policy.emergency import grant_opens
 from backend.policy.fields import CHILD_FIELDS, SEARCH_SUMMARY_FIELDS, Group, Reason
 
 _PROTECTED_BY_SHIELDING = frozenset(
@@ -25,6 +27,9 @@ class ChildFacts:
     responsible_authority_id: int
     shielded: bool
     archived: bool
+    # The caller's own open emergency grant on this child, if any (only the record view
+    # looks it up: search, notifications and every other path leave it None).
+    emergency_grant: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,8 @@ class Decision:
     sees_sensitive_involvements: bool
     # The signed-in person, whose own involvements are theirs to see (None for partners).
     user_id: str | None = None
+    # The emergency grant that opened this record's shielded fields, if one did.
+    emergency_grant: str | None = None
 
     def discloses(self, field: str) -> bool:
         return field not in self.withheld
@@ -64,7 +71,9 @@ def may_see_archived(caller: Caller, facts: ChildFacts) -> bool:
     return caller.has(Role.ADMINISTRATOR) or caller.manages(facts.responsible_authority_id)
 
 
-def _reason(caller: Caller, facts: ChildFacts, field: str, group: Group) -> Reason | None:
+def _reason(
+    caller: Caller, facts: ChildFacts, field: str, group: Group, emergency: bool
+) -> Reason | None:
     if group is Group.META:
         return None
     if caller.is_client:
@@ -78,7 +87,7 @@ def _reason(caller: Caller, facts: ChildFacts, field: str, group: Group) -> Reas
     full_access = caller.has(Role.ADMINISTRATOR) or caller.manages(facts.responsible_authority_id)
     if full_access:
         return None
-    if facts.shielded and group in _PROTECTED_BY_SHIELDING:
+    if facts.shielded and group in _PROTECTED_BY_SHIELDING and not emergency:
         return Reason.SHIELDED
     if group is Group.MATCHING:
         return Reason.ROLE
@@ -97,18 +106,26 @@ def decide_summary(caller: Caller, facts: ChildFacts) -> Decision:
         organisation_id=full.organisation_id,
         sees_sensitive_involvements=full.sees_sensitive_involvements,
         user_id=full.user_id,
+        emergency_grant=full.emergency_grant,
     )
 
 
 def decide(caller: Caller, facts: ChildFacts) -> Decision:
+    emergency = grant_opens(
+        caller,
+        responsible_authority_id=facts.responsible_authority_id,
+        shielded=facts.shielded,
+        grant=facts.emergency_grant,
+    )
     withheld = {
         field: reason
         for field, group in CHILD_FIELDS.items()
-        if (reason := _reason(caller, facts, field, group)) is not None
+        if (reason := _reason(caller, facts, field, group, emergency)) is not None
     }
     return Decision(
         withheld=MappingProxyType(withheld),
         organisation_id=caller.organisation_id,
         sees_sensitive_involvements=not caller.is_client,
         user_id=str(caller.user_id) if caller.user_id is not None else None,
+        emergency_grant=facts.emergency_grant if emergency else None,
     )

@@ -45,6 +45,7 @@ CHILD_FIELDS: dict[str, Group] = {
     "involvements": Group.INVOLVEMENTS,
     "involvementHistory": Group.INVOLVEMENTS,
     "myInvolvements": Group.OWN,
+    "emergencyAccess": Group.OWN,  # the caller's own open emergency grant on this child
     "caf": Group.CAF,
     "nhsNumber": Group.MATCHING,
     "upn": Group.MATCHING,

@@ -3,7 +3,8 @@
 SPEC section 6, lessons: nobody grants more than they hold, nor outside their reach.
   - An administrator reaches every organisation and may grant every role.
   - A manager reaches their own organisation only, and may grant only the roles among
-    PRACTITIONER and MANAGER that they hold themselves.
+    PRACTITIONER and MANAGER that they hold themselves, and EMERGENCY_DUTY (what it opens,
+    their own authority's shielded records, a manager already sees in full).
   - Nobody changes their own roles or status, and nobody acts on a user who holds a role
     they could not grant (a manager cannot suspend an administrator).
 Pure functions: a reader can check them against the SPEC without a database.
@@ -24,7 +25,7 @@ def grantable_roles(caller: Caller) -> frozenset[Role]:
     if caller.has(Role.ADMINISTRATOR):
         return frozenset(Role)
     if caller.has(Role.MANAGER):
-        return caller.roles & _MANAGER_GRANTABLE
+        return (caller.roles & _MANAGER_GRANTABLE) | {Role.EMERGENCY_DUTY}
     return frozenset()
 
 

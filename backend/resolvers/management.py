@@ -174,6 +174,7 @@ async def update_organisation(
             team_name=given(input.team_name),
             team_phone=given(input.team_phone),
             team_email=given(input.team_email),
+            team_out_of_hours_phone=given(input.team_out_of_hours_phone),
         ),
     )
     return OrganisationDetail.from_row(row)

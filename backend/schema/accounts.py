@@ -13,6 +13,7 @@ class Role(Enum):
     MANAGER = "MANAGER"
     ADMINISTRATOR = "ADMINISTRATOR"
     AUDITOR = "AUDITOR"
+    EMERGENCY_DUTY = "EMERGENCY_DUTY"
 
 
 @strawberry.type(description="The signed-in user.")

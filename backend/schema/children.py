@@ -2,15 +2,28 @@
 a withheld field is set to None here and named, with its reason, in `withheld`.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
-from backend.db.records import CafRecord, CarerRecord, ChildRecord, InvolvementRecord
+from backend.db.records import (
+    CafRecord,
+    CarerRecord,
+    ChildRecord,
+    EmergencyWindow,
+    InvolvementRecord,
+)
 from backend.domain.identifiers import format_contact_point_id
 from backend.policy.decide import Decision
 from backend.policy.fields import Reason
-from backend.schema.enums import REASONS, CafStatus, ChildStatus, Gender, WithheldReason
+from backend.schema.enums import (
+    REASONS,
+    CafStatus,
+    ChildStatus,
+    EmergencyPurpose,
+    Gender,
+    WithheldReason,
+)
 from backend.schema.organisations import Organisation
 
 
@@ -127,6 +140,26 @@ class Caf:
         )
 
 
+@strawberry.type(
+    description="Your own open emergency access to this shielded record: it ends at"
+    " `expiresAt` and cannot be extended."
+)
+class EmergencyAccessWindow:
+    grant_id: strawberry.ID
+    purpose: EmergencyPurpose
+    granted_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def from_record(cls, record: EmergencyWindow) -> "EmergencyAccessWindow":
+        return cls(
+            grant_id=strawberry.ID(record.grant_id),
+            purpose=EmergencyPurpose(record.purpose),
+            granted_at=record.granted_at,
+            expires_at=record.expires_at,
+        )
+
+
 def _involvements(
     records: tuple[InvolvementRecord, ...], decision: Decision, *, active: bool
 ) -> tuple[list[Involvement], bool]:
@@ -165,6 +198,9 @@ class Child:
         " update or end, even on a shielded record."
     )
     caf: Caf | None = strawberry.field(description="Null when no CAF exists or when withheld.")
+    emergency_access: EmergencyAccessWindow | None = strawberry.field(
+        description="Set while your own emergency access opens this shielded record."
+    )
     nhs_number: str | None
     upn: str | None
     status: ChildStatus | None
@@ -228,6 +264,11 @@ class Child:
             if show("myInvolvements")
             else None,
             caf=Caf.from_record(record.caf) if record.caf and show("caf") else None,
+            emergency_access=EmergencyAccessWindow.from_record(record.emergency)
+            if record.emergency
+            and decision.emergency_grant == record.emergency.grant_id
+            and show("emergencyAccess")
+            else None,
             nhs_number=record.nhs_number if show("nhsNumber") else None,
             upn=record.upn if show("upn") else None,
             status=ChildStatus(record.status) if show("status") else None,

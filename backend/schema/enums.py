@@ -59,3 +59,17 @@ class ShieldingReason(Enum):
     WITNESS_PROTECTION = "WITNESS_PROTECTION"
     ADOPTION = "ADOPTION"
     OTHER = "OTHER"
+
+
+@strawberry.enum(description="Why the glass was broken on a shielded record.")
+class EmergencyPurpose(Enum):
+    CHILD_AT_IMMEDIATE_RISK = "CHILD_AT_IMMEDIATE_RISK"
+    POLICE_REQUEST = "POLICE_REQUEST"
+    MEDICAL_EMERGENCY = "MEDICAL_EMERGENCY"
+    OTHER = "OTHER"
+
+
+@strawberry.enum(description="The management team's finding on an emergency access.")
+class EmergencyOutcome(Enum):
+    JUSTIFIED = "JUSTIFIED"
+    NOT_JUSTIFIED = "NOT_JUSTIFIED"

@@ -116,6 +116,7 @@ class OrganisationDetail:
     team_name: str | None
     team_phone: str | None
     team_email: str | None
+    team_out_of_hours_phone: str | None
     active: bool
 
     @classmethod
@@ -128,6 +129,7 @@ class OrganisationDetail:
             team_name=row.team_name,
             team_phone=row.team_phone,
             team_email=row.team_email,
+            team_out_of_hours_phone=row.team_out_of_hours_phone,
             active=row.active,
         )
 
@@ -149,6 +151,7 @@ class UpdateOrganisationInput:
     team_name: str | None = strawberry.UNSET
     team_phone: str | None = strawberry.UNSET
     team_email: str | None = strawberry.UNSET
+    team_out_of_hours_phone: str | None = strawberry.UNSET
 
 
 @strawberry.type(description="A partner organisation's system and the fields it may read.")

@@ -15,6 +15,9 @@ class Organisation:
     team_name: str | None = strawberry.field(description="Its ContactPoint (management) team.")
     team_phone: str | None
     team_email: str | None
+    team_out_of_hours_phone: str | None = strawberry.field(
+        description="Its out-of-hours (emergency duty) telephone: whom to ring at night."
+    )
 
     @classmethod
     def from_record(cls, record: OrganisationRecord) -> "Organisation":
@@ -26,4 +29,5 @@ class Organisation:
             team_name=record.team_name,
             team_phone=record.team_phone,
             team_email=record.team_email,
+            team_out_of_hours_phone=record.team_out_of_hours_phone,
         )

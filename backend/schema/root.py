@@ -6,10 +6,12 @@ import strawberry
 from strawberry.types import Info
 
 from backend.resolvers import accounts, children, feeds, involvements, merges, search, shielding
+from backend.resolvers import emergency_access as emergency
 from backend.resolvers import management as admin
 from backend.resolvers import notifications as inbox
 from backend.schema.accounts import Me, SignInResult
 from backend.schema.children import Caf, Child, Involvement
+from backend.schema.emergency_access import EmergencyAccessGrant
 from backend.schema.feeds import MatchReview, MatchReviewPage
 from backend.schema.involvements import ServiceType
 from backend.schema.management import (
@@ -106,6 +108,16 @@ class Query:
     )
     audit_activity: list[ActivityDay] = strawberry.field(
         resolver=admin.audit_activity, description="Record views and searches per day."
+    )
+    emergency_access_grants: list[EmergencyAccessGrant] = strawberry.field(
+        resolver=emergency.emergency_access_grants,
+        description="Emergency access to your authority's shielded records, newest first"
+        " (reviewed: false, the default, for those waiting for review; null for all). Audited.",
+    )
+    emergency_access_report: list[EmergencyAccessGrant] = strawberry.field(
+        resolver=emergency.emergency_access_report,
+        description="Misuse findings: emergency access found not justified in the period"
+        " (default: the last 30 days), and any left unreviewed past 3 working days.",
     )
 
 
@@ -236,6 +248,17 @@ class Mutation:
     unmerge_child: ChildMerge = strawberry.field(
         resolver=merges.unmerge_child,
         description="Undo the merge of the record mergeId: both records as they were.",
+    )
+    request_emergency_access: EmergencyAccessGrant = strawberry.field(
+        resolver=emergency.request_emergency_access,
+        description="Break the glass: open one shielded record of your own authority for"
+        " 60 minutes (EMERGENCY_DUTY; a new security code, a purpose and a reason of at"
+        " least 20 characters). The management team is told at once and reviews it.",
+    )
+    review_emergency_access: EmergencyAccessGrant = strawberry.field(
+        resolver=emergency.review_emergency_access,
+        description="The management team's finding on an emergency access (a note is"
+        " required for NOT_JUSTIFIED). Audited.",
     )
 
 

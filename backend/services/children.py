@@ -28,7 +28,9 @@ async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str
     # The request's one autocommit connection: each statement commits by itself, and the
     # audit event is committed before the data leaves (see RequestContext.connection).
     conn = await ctx.connection()
-    found = (await ctx.read(lambda replica: fetch_children(replica, [cp_id]))).get(cp_id)
+    found = (await ctx.read(lambda replica: fetch_children(replica, [cp_id], caller.user_id))).get(
+        cp_id
+    )
     if found is not None and found.status == "MERGED":
         keep = await merged_into(conn, cp_id)
         await record(
@@ -48,6 +50,7 @@ async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str
             responsible_authority_id=found.responsible_authority.id,
             shielded=found.shielded,
             archived=found.status == "ARCHIVED",
+            emergency_grant=found.emergency.grant_id if found.emergency else None,
         )
         if found
         else None
@@ -60,17 +63,22 @@ async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str
         )
         raise NotFound("no child has that ContactPoint ID", field="id")
     decision = decide(caller, facts)
+    detail = {
+        "fields": sorted(f for f in set(requested) if decision.discloses(f)),
+        "withheld": sorted(decision.withheld),
+        "shielded": found.shielded,
+    }
+    if decision.emergency_grant is not None:
+        detail["grantId"] = decision.emergency_grant
     await record(
         conn,
         ctx.actor,
         AuditEntry(
-            action="CHILD_VIEW",
+            # A look through an emergency grant is its own action: the team's review and
+            # the misuse reports find every one of them (SPEC section 6).
+            action="CHILD_VIEW_EMERGENCY" if decision.emergency_grant else "CHILD_VIEW",
             subject_child_id=found.id,
-            detail={
-                "fields": sorted(f for f in set(requested) if decision.discloses(f)),
-                "withheld": sorted(decision.withheld),
-                "shielded": found.shielded,
-            },
+            detail=detail,
         ),
     )
     return Child.from_record(found, decision)

@@ -32,6 +32,8 @@ CONTACT_REQUESTED = "CONTACT_REQUESTED"
 CONTACT_REQUEST_ANSWERED = "CONTACT_REQUEST_ANSWERED"
 CHILD_MERGED = "CHILD_MERGED"
 CHILD_UNMERGED = "CHILD_UNMERGED"
+# Sent only to the child's own management team, who see its record in full.
+EMERGENCY_ACCESS_GRANTED = "EMERGENCY_ACCESS_GRANTED"
 MAX_PAGE = 100
 
 
@@ -82,7 +84,44 @@ def view(caller: Caller, row: NotificationRow) -> NotificationView:
         return _involvement_view(caller, row)
     if row.kind in (CHILD_MERGED, CHILD_UNMERGED):
         return _merge_view(row)
+    if row.kind == EMERGENCY_ACCESS_GRANTED:
+        return _emergency_view(row)
     return _contact_request_view(row)
+
+
+_PURPOSES = {
+    "CHILD_AT_IMMEDIATE_RISK": "child at immediate risk",
+    "POLICE_REQUEST": "police request",
+    "MEDICAL_EMERGENCY": "medical emergency",
+    "OTHER": "other",
+}
+
+
+def _emergency_view(row: NotificationRow) -> NotificationView:
+    """The glass was broken on a shielded child: sent only to that child's management
+    team, who see the record in full; it says who, which child, the purpose and reason."""
+    payload = row.payload
+    practitioner = str(payload.get("practitionerName", ""))
+    organisation = str(payload.get("organisationName", ""))
+    purpose = _PURPOSES.get(str(payload.get("purpose", "")), "other")
+    message = (
+        f"Emergency access: {practitioner} ({organisation}) opened {row.child_name}'s shielded"
+        f" record ({purpose}): {payload.get('reason', '')}. Review it in the shielding"
+        " workbench."
+    )
+    return NotificationView(
+        id=row.id,
+        kind=row.kind,
+        child_id=row.child_contact_point_id,
+        child_name=row.child_name,
+        organisation_name=organisation,
+        practitioner_name=practitioner,
+        service_type_label=None,
+        message=message,
+        created_at=row.created_at,
+        read_at=row.read_at,
+        withheld={},
+    )
 
 
 def _merge_view(row: NotificationRow) -> NotificationView:

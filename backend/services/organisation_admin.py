@@ -37,6 +37,7 @@ class OrganisationChanges:
     team_name: str | Keep | None = KEEP
     team_phone: str | Keep | None = KEEP
     team_email: str | Keep | None = KEEP
+    team_out_of_hours_phone: str | Keep | None = KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,10 @@ async def update_organisation(
         values["team_phone"] = phone_number(changes.team_phone, "teamPhone")
     if not isinstance(changes.team_email, Keep):
         values["team_email"] = email_address(changes.team_email, "teamEmail")
+    if not isinstance(changes.team_out_of_hours_phone, Keep):
+        values["team_out_of_hours_phone"] = phone_number(
+            changes.team_out_of_hours_phone, "teamOutOfHoursPhone"
+        )
     if not values:
         raise BadInput("give at least one detail to change", field="input")
     async with ctx.engine.begin() as conn:

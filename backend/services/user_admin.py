@@ -26,13 +26,14 @@ from backend.auth.sealed import seal
 from backend.auth.tokens import new_token, token_hash
 from backend.db.queries import organisation_admin as organisation_admin_queries
 from backend.db.queries import user_admin as queries
-from backend.db.queries.organisations import active_organisation_id
+from backend.db.queries.organisations import active_organisation_id, organisation_by_id
 from backend.db.queries.user_admin import Details, UserFilter, UserRow
 from backend.domain.contact import email_address, phone_number, text_field
 from backend.domain.contact import organisation_code as checked_code
 from backend.domain.ids import record_id
 from backend.errors import BadInput, NotFound, Unauthenticated
 from backend.policy.caller import Caller, Role
+from backend.policy.emergency import check_role_holder
 from backend.policy.reach import (
     require_grantable,
     require_may_act_on,
@@ -199,6 +200,7 @@ async def invite_user(ctx: RequestContext, invitation: Invitation) -> WithCode:
             organisation_id = found
         require_reach(caller, organisation_id, "organisationCode")
         require_grantable(caller, roles)
+        check_role_holder(roles, (await organisation_by_id(conn, organisation_id)).kind)
         # Checked under the unique index too; this gives the clear message.
         if await queries.email_taken(conn, email):
             raise BadInput(f"a user with email {email} already exists", field="email")
@@ -245,6 +247,7 @@ async def set_roles(ctx: RequestContext, user_id: str, roles: list[str]) -> User
     async with ctx.engine.begin() as conn:
         before = await _target(conn, caller, target_id)
         require_grantable(caller, wanted)
+        check_role_holder(wanted, before.organisation.kind)
         await queries.replace_roles(conn, target_id, [r.value for r in wanted], caller_id)
         await _audit(
             conn,

@@ -12,9 +12,10 @@ from backend.audit.writer import Actor, AuditEntry, record
 from backend.auth import totp
 from backend.auth.passwords import hash_password
 from backend.auth.sealed import seal
-from backend.db.queries.organisations import active_organisation_id
+from backend.db.queries.organisations import active_organisation_id, organisation_by_id
 from backend.errors import BadInput
 from backend.policy.caller import Role
+from backend.policy.emergency import check_role_holder
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -60,6 +61,7 @@ async def create_user(
     organisation_id = await active_organisation_id(conn, organisation_code)
     if organisation_id is None:
         raise BadInput(f"no active organisation has code {organisation_code}", field="org")
+    check_role_holder(roles, (await organisation_by_id(conn, organisation_id)).kind, "role")
     secret = totp.new_secret()
     user_id = uuid.uuid4()
     try:

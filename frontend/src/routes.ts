@@ -8,7 +8,7 @@ import { enrolView } from './views/enrol'
 import { homeView } from './views/home'
 import { endInvolvementView, recordInvolvementView } from './views/involvement'
 import { matchReviewsView } from './views/manage/match-reviews'
-import { contactRequestsView, shieldingView } from './views/manage/shielding'
+import { contactRequestsView, emergencyAccessView, shieldingView } from './views/manage/shielding'
 import { inviteUserView, usersView, userView } from './views/manage/users'
 import { notFoundView } from './views/not-found'
 import { notificationsView } from './views/notifications'
@@ -29,6 +29,7 @@ export const routes: readonly Route[] = [
   { pattern: '/manage/users/:id', view: userView },
   { pattern: '/manage/shielding', view: shieldingView },
   { pattern: '/manage/contact-requests', view: contactRequestsView },
+  { pattern: '/manage/emergency-access', view: emergencyAccessView },
   { pattern: '/manage/match-reviews', view: matchReviewsView },
   { pattern: '/audit', view: auditView },
   { pattern: '/audit/reports', view: auditReportsView },

@@ -36,35 +36,69 @@ WHEREABOUTS = (
     "caf",
 )
 MATCHING = ("nhsNumber", "upn", "status")
-OWN_INVOLVEMENTS = ("myInvolvements",)
+OWN_INVOLVEMENTS = ("myInvolvements", "emergencyAccess")
 OK = None
 
-# caller -> (shielded child?) -> outcome for
-#   (identity, authority, whereabouts, matching, the caller's own involvements)
-MATRIX: dict[str, dict[bool, tuple[Reason | None, ...]]] = {
+# The child's state: unshielded, shielded, or shielded with an open emergency grant held
+# by the caller (the record view finds only the caller's own grant).
+PLAIN, SHIELDED, GRANT = "unshielded", "shielded", "shielded, caller holds an open grant"
+STATES = {
+    PLAIN: ChildFacts(responsible_authority_id=OWN, shielded=False, archived=False),
+    SHIELDED: ChildFacts(responsible_authority_id=OWN, shielded=True, archived=False),
+    GRANT: ChildFacts(
+        responsible_authority_id=OWN, shielded=True, archived=False, emergency_grant="g-1"
+    ),
+}
+_AS_SHIELDED = (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK)
+
+# caller -> the child's state -> outcome for
+#   (identity, authority, whereabouts, matching, the caller's own)
+MATRIX: dict[str, dict[str, tuple[Reason | None, ...]]] = {
     "practitioner of the responsible authority": {
-        False: (OK, OK, OK, Reason.ROLE, OK),
-        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
+        PLAIN: (OK, OK, OK, Reason.ROLE, OK),
+        SHIELDED: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
+        GRANT: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
     },
     "practitioner elsewhere": {
-        False: (OK, OK, OK, Reason.ROLE, OK),
-        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
+        PLAIN: (OK, OK, OK, Reason.ROLE, OK),
+        SHIELDED: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
+        GRANT: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
     },
     "management team of the responsible authority": {
-        False: (OK, OK, OK, OK, OK),
-        True: (OK, OK, OK, OK, OK),
+        PLAIN: (OK, OK, OK, OK, OK),
+        SHIELDED: (OK, OK, OK, OK, OK),
+        GRANT: (OK, OK, OK, OK, OK),
     },
     "management team elsewhere": {
-        False: (OK, OK, OK, Reason.ROLE, OK),
-        True: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
+        PLAIN: (OK, OK, OK, Reason.ROLE, OK),
+        SHIELDED: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
+        GRANT: (OK, OK, Reason.SHIELDED, Reason.SHIELDED, OK),
     },
     "administrator": {
-        False: (OK, OK, OK, OK, OK),
-        True: (OK, OK, OK, OK, OK),
+        PLAIN: (OK, OK, OK, OK, OK),
+        SHIELDED: (OK, OK, OK, OK, OK),
+        GRANT: (OK, OK, OK, OK, OK),
     },
     "partner granted every field it may have": {
-        False: (OK, OK, OK, Reason.SCOPE, Reason.SCOPE),
-        True: (OK, OK, Reason.SHIELDED, Reason.SCOPE, Reason.SCOPE),
+        PLAIN: (OK, OK, OK, Reason.SCOPE, Reason.SCOPE),
+        SHIELDED: (OK, OK, Reason.SHIELDED, Reason.SCOPE, Reason.SCOPE),
+        GRANT: (OK, OK, Reason.SHIELDED, Reason.SCOPE, Reason.SCOPE),
+    },
+    "emergency duty worker of the responsible authority": {
+        PLAIN: (OK, OK, OK, Reason.ROLE, OK),
+        SHIELDED: _AS_SHIELDED,
+        # The grant opens the whereabouts, never the management team's matching data.
+        GRANT: (OK, OK, OK, Reason.ROLE, OK),
+    },
+    "emergency duty worker elsewhere": {
+        PLAIN: (OK, OK, OK, Reason.ROLE, OK),
+        SHIELDED: _AS_SHIELDED,
+        GRANT: _AS_SHIELDED,
+    },
+    "suspended emergency duty worker of the responsible authority": {
+        PLAIN: (OK, OK, OK, Reason.ROLE, OK),
+        SHIELDED: _AS_SHIELDED,
+        GRANT: _AS_SHIELDED,
     },
 }
 
@@ -84,6 +118,25 @@ CALLERS = {
     "administrator": Caller(
         organisation_id=99, organisation_code="CONTACTPOINT", roles=frozenset({Role.ADMINISTRATOR})
     ),
+    "emergency duty worker of the responsible authority": Caller(
+        organisation_id=OWN,
+        organisation_code="E08000035",
+        roles=frozenset({Role.PRACTITIONER, Role.EMERGENCY_DUTY}),
+        user_id=uuid.uuid4(),
+    ),
+    "emergency duty worker elsewhere": Caller(
+        organisation_id=OTHER,
+        organisation_code="E08000003",
+        roles=frozenset({Role.PRACTITIONER, Role.EMERGENCY_DUTY}),
+        user_id=uuid.uuid4(),
+    ),
+    "suspended emergency duty worker of the responsible authority": Caller(
+        organisation_id=OWN,
+        organisation_code="E08000035",
+        roles=frozenset({Role.PRACTITIONER, Role.EMERGENCY_DUTY}),
+        user_id=uuid.uuid4(),
+        blocked_reasons=("your account is suspended",),
+    ),
     "partner granted every field it may have": Caller(
         organisation_id=50,
         organisation_code="BARNARDOS",
@@ -93,25 +146,29 @@ CALLERS = {
 }
 
 
-def _cases() -> list[tuple[str, bool, str, Reason | None]]:
+def _cases() -> list[tuple[str, str, str, Reason | None]]:
     cases = []
-    for who, by_shielding in MATRIX.items():
-        for shielded, outcomes in by_shielding.items():
+    for who, by_state in MATRIX.items():
+        for state, outcomes in by_state.items():
             for fields, outcome in zip(
                 (IDENTITY, AUTHORITY, WHEREABOUTS, MATCHING, OWN_INVOLVEMENTS),
                 outcomes,
                 strict=True,
             ):
-                cases.extend((who, shielded, field, outcome) for field in fields)
+                cases.extend((who, state, field, outcome) for field in fields)
     return cases
 
 
-@pytest.mark.parametrize(("who", "shielded", "field", "expected"), _cases())
-def test_permission_matrix(who: str, shielded: bool, field: str, expected: Reason | None) -> None:
-    decision = decide(
-        CALLERS[who], ChildFacts(responsible_authority_id=OWN, shielded=shielded, archived=False)
-    )
+@pytest.mark.parametrize(("who", "state", "field", "expected"), _cases())
+def test_permission_matrix(who: str, state: str, field: str, expected: Reason | None) -> None:
+    decision = decide(CALLERS[who], STATES[state])
     assert decision.withheld.get(field) == expected
+
+
+def test_only_an_opening_grant_is_named_in_the_decision() -> None:
+    opened = decide(CALLERS["emergency duty worker of the responsible authority"], STATES[GRANT])
+    elsewhere = decide(CALLERS["emergency duty worker elsewhere"], STATES[GRANT])
+    assert (opened.emergency_grant, elsewhere.emergency_grant) == ("g-1", None)
 
 
 def test_the_matrix_covers_every_child_field() -> None:

@@ -16,6 +16,7 @@ from backend.policy.reach import (
 
 OWN, OTHER = 1, 2
 P, M, A, AU = Role.PRACTITIONER, Role.MANAGER, Role.ADMINISTRATOR, Role.AUDITOR
+ED = Role.EMERGENCY_DUTY
 
 
 def _person(*roles: Role, organisation: int = OWN) -> Caller:
@@ -29,10 +30,12 @@ def _person(*roles: Role, organisation: int = OWN) -> Caller:
 
 # who -> the roles they may grant
 GRANTS = {
-    "administrator": (_person(A), {P, M, A, AU}),
-    "manager who practises": (_person(P, M), {P, M}),
-    "manager only": (_person(M), {M}),
+    "administrator": (_person(A), {P, M, A, AU, ED}),
+    # EMERGENCY_DUTY opens the authority's own shielded records: a manager sees them all.
+    "manager who practises": (_person(P, M), {P, M, ED}),
+    "manager only": (_person(M), {M, ED}),
     "practitioner": (_person(P), set()),
+    "emergency duty worker": (_person(P, ED), set()),
     "auditor": (_person(AU), set()),
     "partner system": (
         Caller(organisation_id=OWN, organisation_code="BARNARDOS", client_id=uuid.uuid4()),

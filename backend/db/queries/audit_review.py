@@ -105,7 +105,12 @@ def _event_sql(query: EventQuery) -> tuple[str, list[Any]]:
             f" OR c.responsible_authority_id = {organisation})"
         )
     if query.shielded_views_only:
-        where.append("e.action = 'CHILD_VIEW' AND e.detail->>'shielded' = 'true'")
+        # Emergency views are all of shielded records (written as two terms so the partial
+        # index of migration 0006 still serves the first).
+        where.append(
+            "((e.action = 'CHILD_VIEW' AND e.detail->>'shielded' = 'true')"
+            " OR e.action = 'CHILD_VIEW_EMERGENCY')"
+        )
         if query.shielded_of is not None:
             where.append(f"c.responsible_authority_id = {bind(query.shielded_of)}")
     if query.hide_shielding_outside is not None:

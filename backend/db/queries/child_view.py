@@ -5,8 +5,9 @@ one whatever the number of involvements (SPEC section 12).
 """
 
 import json
+import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,13 +17,15 @@ from backend.db.records import (
     CafRecord,
     CarerRecord,
     ChildRecord,
+    EmergencyWindow,
     InvolvementRecord,
     OrganisationRecord,
 )
 
 ORGANISATION_JSON = """json_build_object(
     'id', {o}.id, 'code', {o}.code, 'name', {o}.name, 'kind', {o}.kind,
-    'team_name', {o}.team_name, 'team_phone', {o}.team_phone, 'team_email', {o}.team_email)"""
+    'team_name', {o}.team_name, 'team_phone', {o}.team_phone, 'team_email', {o}.team_email,
+    'team_out_of_hours_phone', {o}.team_out_of_hours_phone)"""
 
 # Built once from constants above, never from input.
 CHILD_VIEW_SQL = f"""
@@ -60,7 +63,12 @@ SELECT c.id, c.contact_point_id, c.given_names, c.family_name, c.other_names,
                  'holder_name', ca.holder_name, 'holder_phone', ca.holder_phone,
                  'holder_email', ca.holder_email)
           FROM caf_assessment ca JOIN organisation co ON co.id = ca.holder_organisation_id
-         WHERE ca.child_id = c.id) AS caf
+         WHERE ca.child_id = c.id) AS caf,
+       (SELECT json_build_object('id', g.id, 'purpose', g.purpose,
+                                 'granted_at', g.granted_at, 'expires_at', g.expires_at)
+          FROM emergency_access g
+         WHERE g.child_id = c.id AND g.user_id = $2::uuid AND g.expires_at > now()
+         ORDER BY g.expires_at DESC LIMIT 1) AS emergency
   FROM child c
   JOIN organisation ra ON ra.id = c.responsible_authority_id
  WHERE c.contact_point_id = ANY($1::text[])
@@ -119,6 +127,17 @@ def organisation_from_json(value: Any) -> OrganisationRecord:
     return _organisation(_loads(value))
 
 
+def _emergency(raw: dict[str, Any] | None) -> EmergencyWindow | None:
+    if raw is None:
+        return None
+    return EmergencyWindow(
+        grant_id=str(raw["id"]),
+        purpose=raw["purpose"],
+        granted_at=datetime.fromisoformat(raw["granted_at"]),
+        expires_at=datetime.fromisoformat(raw["expires_at"]),
+    )
+
+
 def _record(row: Any) -> ChildRecord:
     return ChildRecord(
         id=row["id"],
@@ -140,12 +159,16 @@ def _record(row: Any) -> ChildRecord:
         carers=tuple(CarerRecord(**carer) for carer in _loads(row["carers"])),
         involvements=tuple(involvement_from_json(item) for item in _loads(row["involvements"])),
         caf=caf_from_json(_loads(row["caf"])),
+        emergency=_emergency(_loads(row["emergency"])),
     )
 
 
-async def fetch_children(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, ChildRecord]:
-    """Record views of the children with these ContactPoint IDs, keyed by ID (absent if none)."""
+async def fetch_children(
+    conn: AsyncConnection, ids: Sequence[str], viewer: uuid.UUID | None = None
+) -> dict[str, ChildRecord]:
+    """Record views of the children with these ContactPoint IDs, keyed by ID (absent if
+    none); with `viewer`, each with that person's open emergency grant on it, if any."""
     if not ids:
         return {}
-    rows = await (await driver(conn)).fetch(CHILD_VIEW_SQL, list(ids))
+    rows = await (await driver(conn)).fetch(CHILD_VIEW_SQL, list(ids), viewer)
     return {row["contact_point_id"]: _record(row) for row in rows}

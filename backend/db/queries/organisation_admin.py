@@ -21,6 +21,7 @@ class OrganisationRow:
     team_name: str | None
     team_phone: str | None
     team_email: str | None
+    team_out_of_hours_phone: str | None
     active: bool
 
 
@@ -38,7 +39,7 @@ class ApiClientRow:
 
 _ORGANISATIONS = """
 SELECT o.id, o.code, o.name, o.kind, p.code AS parent_code, o.team_name, o.team_phone,
-       o.team_email, o.active
+       o.team_email, o.team_out_of_hours_phone, o.active
   FROM organisation o LEFT JOIN organisation p ON p.id = o.parent_authority_id
 """
 
@@ -87,7 +88,7 @@ async def insert_organisation(
 
 async def update_organisation(conn: AsyncConnection, code: str, values: dict[str, Any]) -> None:
     """Set the given columns (names fixed by the caller, never from input)."""
-    allowed = {"name", "team_name", "team_phone", "team_email", "active"}
+    allowed = {"name", "team_name", "team_phone", "team_email", "team_out_of_hours_phone", "active"}
     if not values or set(values) - allowed:
         raise ValueError("unknown organisation columns")
     assignments = ", ".join(f"{column} = :{column}" for column in sorted(values))

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.db.records import OrganisationRecord
 
 _BY_ID = text(
-    "SELECT id, code, name, kind, team_name, team_phone, team_email FROM organisation"
-    " WHERE id = :id"
+    "SELECT id, code, name, kind, team_name, team_phone, team_email, team_out_of_hours_phone"
+    " FROM organisation WHERE id = :id"
 )
 
 
@@ -29,8 +29,8 @@ async def organisations_by_id(
 ) -> dict[int, OrganisationRecord]:
     rows = await conn.execute(
         text(
-            "SELECT id, code, name, kind, team_name, team_phone, team_email FROM organisation"
-            " WHERE id = ANY(:ids)"
+            "SELECT id, code, name, kind, team_name, team_phone, team_email,"
+            " team_out_of_hours_phone FROM organisation WHERE id = ANY(:ids)"
         ),
         {"ids": sorted(organisation_ids)},
     )

@@ -4,6 +4,7 @@ from backend.db.tables.audit import AuditChainHead, AuditDaily, AuditDailyMark, 
 from backend.db.tables.caf import CafAssessment
 from backend.db.tables.children import Carer, Child
 from backend.db.tables.contact_requests import ContactRequest
+from backend.db.tables.emergency_access import EmergencyAccess
 from backend.db.tables.feeds import FeedSource, FeedSourceField, ImportRun, MatchReview
 from backend.db.tables.involvements import Involvement, ServiceType
 from backend.db.tables.linkage import GivenNameVariant, LinkageModel, LinkageWeight
@@ -25,6 +26,7 @@ __all__ = [
     "Child",
     "ChildMerge",
     "ContactRequest",
+    "EmergencyAccess",
     "FeedSource",
     "FeedSourceField",
     "GivenNameVariant",

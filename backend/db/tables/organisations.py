@@ -32,5 +32,7 @@ class Organisation(SQLModel, table=True):
     team_name: str | None = Field(default=None, max_length=200)
     team_phone: str | None = Field(default=None, max_length=40)
     team_email: str | None = Field(default=None, max_length=254)
+    # Shown to everyone on a shielded record of this authority: whom to ring at night.
+    team_out_of_hours_phone: str | None = Field(default=None, max_length=40)
     active: bool = Field(default=True, sa_column_kwargs={"server_default": "true"})
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())

@@ -11,7 +11,9 @@ ORGANISATION_KINDS = (
     "YOUTH_OFFENDING",
     "OTHER_SERVICE",
 )
-ROLES = ("PRACTITIONER", "MANAGER", "ADMINISTRATOR", "AUDITOR")
+# EMERGENCY_DUTY: an authority's out-of-hours social worker, who may break the glass on a
+# shielded record of that authority (backend/policy/emergency.py).
+ROLES = ("PRACTITIONER", "MANAGER", "ADMINISTRATOR", "AUDITOR", "EMERGENCY_DUTY")
 USER_STATUSES = ("INVITED", "ACTIVE", "SUSPENDED")
 GENDERS = ("FEMALE", "MALE", "OTHER", "NOT_KNOWN")
 # MERGED: found to be the same child as another record, which now holds its details;
@@ -33,6 +35,8 @@ CONSENT_GIVERS = ("YOUNG_PERSON", "PARENT_OR_CARER")
 CAF_STATUSES = ("STARTED", "COMPLETED", "CLOSED")
 CONTACT_REQUEST_STATUSES = ("PENDING", "ACCEPTED", "DECLINED")
 SHIELDING_REASONS = ("DOMESTIC_VIOLENCE", "WITNESS_PROTECTION", "ADOPTION", "OTHER")
+EMERGENCY_PURPOSES = ("CHILD_AT_IMMEDIATE_RISK", "POLICE_REQUEST", "MEDICAL_EMERGENCY", "OTHER")
+EMERGENCY_OUTCOMES = ("JUSTIFIED", "NOT_JUSTIFIED")
 SOURCES = ("SCHOOL_CENSUS", "NHS_DEMOGRAPHICS", "CHILD_BENEFIT", "LOCAL_AUTHORITY", "PRACTITIONER")
 
 # (code, label, sensitive). Sensitive services are recorded only with informed consent and

@@ -2,7 +2,8 @@
  * A child's record: identity, whom to contact, address, parents and carers, the services
  * involved (lead professional marked), CAF and history; the caller's own involvements
  * with "end" links; and, on a shielded record, a clear banner with the team to contact
- * and the request to be put in touch.
+ * (and its out-of-hours number), the request to be put in touch and, for the authority's
+ * emergency duty workers, the emergency route (./emergency-access.ts).
  *
  * Withheld is not empty: a section the API withheld says so, with the reason, and never
  * reads as "none". Opening a record is audited by the server.
@@ -11,7 +12,15 @@ import { graphql, request, type ResultOf } from '../api'
 import { html, requireElement, setHtml, type SafeHtml } from '../dom'
 import { formText, longDate, problemsFrom, showProblems, summary, textArea, words, type Problems } from '../forms'
 import { focusHeading, type RouteContext, type View } from '../router'
-import { requirePerson } from '../session'
+import { hasRole, requirePerson, type Person } from '../session'
+import {
+  emergencyBanner,
+  emergencyRoute,
+  startCountdown,
+  wireEmergencyForm,
+  type EmergencyRefusal,
+  type EmergencyState,
+} from './emergency-access'
 
 const RECORD = graphql(`
   query ChildRecord($id: ID!) {
@@ -24,7 +33,7 @@ const RECORD = graphql(`
       dateOfBirth
       gender
       shielded
-      responsibleAuthority { name teamName teamPhone teamEmail }
+      responsibleAuthority { code name teamName teamPhone teamEmail teamOutOfHoursPhone }
       address { line1 line2 town postcode }
       parentsAndCarers { name relationship parentalResponsibility phone }
       involvements {
@@ -38,6 +47,7 @@ const RECORD = graphql(`
       }
       myInvolvements { id serviceTypeLabel startDate organisation { name } }
       caf { status startedOn completedOn closedOn holderName holderPhone holderEmail holder { name } }
+      emergencyAccess { grantId purpose grantedAt expiresAt }
       withheld { field reason }
     }
   }
@@ -49,7 +59,7 @@ const REQUEST_CONTACT = graphql(`
   }
 `)
 
-type Child = NonNullable<ResultOf<typeof RECORD>['child']>
+export type Child = NonNullable<ResultOf<typeof RECORD>['child']>
 type Reason = Child['withheld'][number]['reason']
 
 const REASONS: Readonly<Record<Reason, string>> = {
@@ -86,7 +96,7 @@ function contactLines(phone: string | null, email: string | null): SafeHtml {
   return html`${phone ? html`${phone}<br>` : ''}${email ? mailto(email) : ''}`
 }
 
-function shieldedBanner(child: Child): SafeHtml {
+function shieldedBanner(child: Child, emergency: EmergencyState | null): SafeHtml {
   const team = child.responsibleAuthority
   return html`
     <div class="govuk-notification-banner" role="region" aria-labelledby="shielded-title" data-module="govuk-notification-banner">
@@ -100,7 +110,9 @@ function shieldedBanner(child: Child): SafeHtml {
           ${team?.teamPhone ? html`on ${team.teamPhone}` : ''}
           ${team?.teamEmail ? html`or ${mailto(team.teamEmail)}` : ''}.
         </p>
+        ${team?.teamOutOfHoursPhone ? html`<p class="govuk-body" id="out-of-hours">Out of hours, call the emergency duty team on <strong>${team.teamOutOfHoursPhone}</strong>.</p>` : ''}
         <p class="govuk-body">If you need to work with this child, ask the team to pass your details on.</p>
+        ${emergency ? emergencyRoute(emergency) : ''}
       </div>
     </div>`
 }
@@ -222,13 +234,21 @@ function historySection(child: Child): SafeHtml {
   </ul>`
 }
 
-function recordMarkup(child: Child, problems: Problems, sent: boolean): SafeHtml {
+/** The emergency route is offered only to the child's own authority's duty workers. */
+function emergencyFor(who: Person, child: Child, refusal: EmergencyRefusal | null): EmergencyState | null {
+  if (!child.shielded || child.emergencyAccess !== null || child.involvements !== null) return null
+  if (!hasRole(who, 'EMERGENCY_DUTY') || who.organisation.code !== child.responsibleAuthority?.code) return null
+  return refusal ?? { problems: [], purpose: '', reason: '' }
+}
+
+function recordMarkup(who: Person, child: Child, problems: Problems, sent: boolean, refusal: EmergencyRefusal | null): SafeHtml {
   const name = `${child.givenNames ?? ''} ${child.familyName ?? ''}`.trim()
   return html`
     <a href="/search" class="govuk-back-link">Back to search</a>
     <span class="govuk-caption-l">Child record</span>
     <h1 class="govuk-heading-l">${name}</h1>
-    ${child.shielded ? shieldedBanner(child) : ''}
+    ${child.emergencyAccess ? emergencyBanner(child.emergencyAccess) : ''}
+    ${child.shielded && !child.emergencyAccess ? shieldedBanner(child, emergencyFor(who, child, refusal)) : ''}
     ${identity(child)}
     ${child.shielded && child.involvements === null ? requestForm(problems, sent) : ''}
     <h2 class="govuk-heading-m">Services involved</h2>
@@ -242,54 +262,73 @@ function recordMarkup(child: Child, problems: Problems, sent: boolean): SafeHtml
     ${historySection(child)}`
 }
 
-function mount(container: HTMLElement, context: RouteContext, child: Child, problems: Problems, sent: boolean): void {
+function mount(
+  container: HTMLElement,
+  context: RouteContext,
+  who: Person,
+  child: Child,
+  problems: Problems,
+  sent: boolean,
+  refusal: EmergencyRefusal | null = null,
+): void {
   const name = `${child.givenNames ?? ''} ${child.familyName ?? ''}`.trim()
-  setHtml(container, recordMarkup(child, problems, sent))
-  showProblems(container, context.setTitle, name, problems)
+  setHtml(container, recordMarkup(who, child, problems, sent, refusal))
+  showProblems(container, context.setTitle, name, [...problems, ...(refusal?.problems ?? [])])
+  const reload = (): void => void load(container, context, who)
+  if (child.emergencyAccess) startCountdown(container, context, child.emergencyAccess.expiresAt, reload)
+  wireEmergencyForm(container, context, child.id, {
+    opened: reload,
+    refused: (refused) => mount(container, context, who, child, [], false, refused),
+  })
   const form = container.querySelector<HTMLFormElement>('#request-form')
   form?.addEventListener('submit', (event) => {
     event.preventDefault()
     const message = formText(form, 'message')
     if (message === '') {
-      mount(container, context, child, [{ field: 'message', message: 'Say why you need to work with this child' }], false)
+      mount(container, context, who, child, [{ field: 'message', message: 'Say why you need to work with this child' }], false)
       return
     }
     void (async () => {
       try {
         await request(REQUEST_CONTACT, { childId: child.id, message }, { signal: context.signal })
         if (!context.signal.aborted) {
-          mount(container, context, child, [], true)
+          mount(container, context, who, child, [], true)
           requireElement(container, '#request-sent', HTMLElement).focus()
         }
       } catch (error) {
-        if (!context.signal.aborted) mount(container, context, child, problemsFrom(error), false)
+        if (!context.signal.aborted) mount(container, context, who, child, problemsFrom(error), false)
       }
     })()
   })
 }
 
-export const childView: View = (container, context) => {
+async function load(container: HTMLElement, context: RouteContext, who: Person): Promise<void> {
   const id = context.params['id'] ?? ''
+  try {
+    const data = await request(RECORD, { id }, { signal: context.signal })
+    if (context.signal.aborted) return
+    if (data.child === null) throw new Error('no child')
+    mount(container, context, who, data.child, [], false)
+    focusHeading(container)
+  } catch (error) {
+    if (context.signal.aborted) return
+    const problems = problemsFrom(error)
+    setHtml(
+      container,
+      html`<a href="/search" class="govuk-back-link">Back to search</a>
+        <h1 class="govuk-heading-l">Child record not available</h1>
+        <p class="govuk-body">${problems[0]?.message ?? 'No child has that ContactPoint ID.'}</p>`,
+    )
+    context.setTitle('Child record not available')
+  }
+}
+
+export const childView: View = (container, context) => {
   setHtml(container, html`<h1 class="govuk-heading-l">Child record</h1><p class="govuk-body">Loading…</p>`)
   void (async () => {
-    if ((await requirePerson(container, context)) === null) return
-    try {
-      const data = await request(RECORD, { id }, { signal: context.signal })
-      if (context.signal.aborted) return
-      if (data.child === null) throw new Error('no child')
-      mount(container, context, data.child, [], false)
-      focusHeading(container)
-    } catch (error) {
-      if (context.signal.aborted) return
-      const problems = problemsFrom(error)
-      setHtml(
-        container,
-        html`<a href="/search" class="govuk-back-link">Back to search</a>
-          <h1 class="govuk-heading-l">Child record not available</h1>
-          <p class="govuk-body">${problems[0]?.message ?? 'No child has that ContactPoint ID.'}</p>`,
-      )
-      context.setTitle('Child record not available')
-    }
+    const who = await requirePerson(container, context)
+    if (who === null) return
+    await load(container, context, who)
   })()
   return { title: 'Child record' }
 }

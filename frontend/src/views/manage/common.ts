@@ -139,18 +139,26 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   MANAGER: 'Management team',
   ADMINISTRATOR: 'Administrator',
   AUDITOR: 'Auditor',
+  EMERGENCY_DUTY: 'Emergency duty (out of hours)',
 }
 
-const ROLES: readonly Role[] = ['PRACTITIONER', 'MANAGER', 'ADMINISTRATOR', 'AUDITOR']
+const ROLES: readonly Role[] = ['PRACTITIONER', 'MANAGER', 'ADMINISTRATOR', 'AUDITOR', 'EMERGENCY_DUTY']
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value)
 }
 
-/** Roles a person may give: managers their own two, administrators every role. */
+/**
+ * Roles a person may give: administrators every role; managers those of practitioner and
+ * manager they hold, and emergency duty (it opens only their own authority's shielded
+ * records, which the team already sees in full).
+ */
 export function grantableRoles(roles: readonly Role[]): Role[] {
   if (roles.includes('ADMINISTRATOR')) return [...ROLES]
-  return ROLES.filter((role) => (role === 'PRACTITIONER' || role === 'MANAGER') && roles.includes(role))
+  if (!roles.includes('MANAGER')) return []
+  return ROLES.filter(
+    (role) => role === 'EMERGENCY_DUTY' || ((role === 'PRACTITIONER' || role === 'MANAGER') && roles.includes(role)),
+  )
 }
 
 export function roleList(roles: readonly Role[]): string {

@@ -63,6 +63,7 @@ const ROLE_HINTS: Readonly<Record<Role, string>> = {
   MANAGER: 'Runs users and shielding for the organisation, and reviews its audit',
   ADMINISTRATOR: 'National: every organisation, user and partner system',
   AUDITOR: 'Reads the audit and reports; no child data',
+  EMERGENCY_DUTY: "Out-of-hours social worker: may open a shielded record of this authority in an emergency, for 60 minutes, and the team is told",
 }
 
 function readValues(form: HTMLFormElement): Values {

@@ -37,6 +37,7 @@ const WORKBENCH = graphql(`
       reviewDate
     }
     contactRequests(status: PENDING) { id }
+    emergencyAccessGrants(reviewed: false) { id overdue }
   }
 `)
 
@@ -96,6 +97,16 @@ function requestsLink(pending: number): SafeHtml {
     </p>`
 }
 
+function emergencyLink(grants: readonly { readonly overdue: boolean }[]): SafeHtml {
+  const overdue = grants.filter((grant) => grant.overdue).length
+  const text = grants.length === 0 ? 'none waiting for review' : `${grants.length} waiting for review${overdue ? `, ${overdue} overdue` : ''}`
+  return html`
+    <p class="govuk-body">
+      <a class="govuk-link" href="/manage/emergency-access" id="emergency-access-link">Emergency access</a>
+      (${text})
+    </p>`
+}
+
 function pageMarkup(who: Person, data: Workbench | null, dueBy: string | null, problems: Problems): SafeHtml {
   return html`
     ${takeFlash()}
@@ -105,6 +116,7 @@ function pageMarkup(who: Person, data: Workbench | null, dueBy: string | null, p
         : `Children of ${who.organisation.name} whose address, carers and services are hidden from everyone outside your team.`}
     </p>
     ${data === null ? '' : requestsLink(data.contactRequests.length)}
+    ${data === null ? '' : emergencyLink(data.emergencyAccessGrants)}
     <form id="review-filter" method="get" action="/manage/shielding" novalidate>
       ${textField({ name: 'reviewDueBy', label: 'Review due by', type: 'date', value: dueBy ?? '', problems, widthClass: 'govuk-input--width-10' })}
       <div class="govuk-button-group">

@@ -4,4 +4,5 @@
  * touch about them (/manage/contact-requests). Each lives in its own module.
  */
 export { contactRequestsView } from './contact-requests'
+export { emergencyAccessView } from './emergency-access'
 export { shieldingView } from './shielded-children'
