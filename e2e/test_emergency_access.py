@@ -83,6 +83,16 @@ def test_the_duty_worker_breaks_the_glass_and_the_team_reviews_it(
     reviewed = manager.locator("tbody tr", has=manager.locator(f'a[href="/children/{child_id}"]'))
     expect(reviewed).to_contain_text("Not justified")
     check_accessible(manager)
+
+    auditor = page_as("auditor")
+    auditor.goto("/audit/reports")
+    findings = auditor.locator("section", has=auditor.locator("#emergency"))
+    finding = findings.locator("tbody tr", has_text="Megan Doyle").first
+    expect(finding).to_contain_text("Not justified")
+    expect(finding).to_contain_text("A shielded record of Leeds City Council")
+    expect(findings).not_to_contain_text(child_id)
+    expect(findings).not_to_contain_text(REASON)
+    check_accessible(auditor)
     _graphql(
         manager,
         'mutation($id: ID!) { unshieldChild(childId: $id, note: "test over") { id } }',

@@ -13,6 +13,15 @@ _EMAIL = re.compile(r"^[^@\s?&%]+@[^@\s?&%]+\.[^@\s?&%]+$")
 _ORGANISATION_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 
 
+def _encodes(text: str) -> bool:
+    """A lone surrogate (JSON's "\\ud800") is no character: it cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def text_field(
     value: str | None, field: str, *, limit: int, required: bool = False, lines: bool = False
 ) -> str | None:
@@ -25,7 +34,7 @@ def text_field(
         return None
     if len(cleaned) > limit:
         raise BadInput(f"{field} must be at most {limit} characters", field=field)
-    if "\x00" in cleaned:
+    if "\x00" in cleaned or (not cleaned.isprintable() and not _encodes(cleaned)):
         raise BadInput(f"{field} contains a character that is not text", field=field)
     if not lines and any(ch in cleaned for ch in "\r\n"):
         raise BadInput(f"{field} must be a single line of text", field=field)

@@ -81,6 +81,11 @@ def _range(since: datetime | None, until: datetime | None) -> tuple[datetime, da
     return start, end
 
 
+def report_range(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    """A period as given (any offset, or none: UTC), checked: the last 30 days by default."""
+    return _range(since, until)
+
+
 def _cursor(row: EventRow) -> str:
     return base64.urlsafe_b64encode(f"{row.occurred_at.isoformat()}|{row.id}".encode()).decode()
 

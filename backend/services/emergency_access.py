@@ -35,6 +35,7 @@ from backend.policy.emergency import (
 )
 from backend.policy.fields import Reason
 from backend.policy.reach import audits_everything, require_audit_reader
+from backend.services.audit_review import report_range
 from backend.services.notifications import EMERGENCY_ACCESS_GRANTED
 from backend.services.shielding_workbench import workbench
 from backend.web.context import RequestContext
@@ -83,6 +84,11 @@ def _checked_reason(reason: str) -> str:
     return cleaned
 
 
+def _storable(text: str) -> str:
+    """What was typed, as the audit can keep it (no NUL, no lone surrogate)."""
+    return text[:2000].replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def _step(user_id: uuid.UUID, sealed: str | None, code: str) -> int | None:
     if sealed is None:
         return None
@@ -110,17 +116,22 @@ async def _audit_refusal(
     """Its own transaction: the request's was rolled back (a wrong code's count is kept
     there before it raises)."""
     async with ctx.engine.begin() as conn:
+        child = attempt.child
+        if child is None and attempt.child_id is not None:
+            # Refused before the lookup (a bad reason or code): the event still names
+            # the child, so that only those who may see it read the detail.
+            child = await queries.child_for_emergency(conn, attempt.child_id)
         await record(
             conn,
             ctx.actor,
             AuditEntry(
                 action="EMERGENCY_ACCESS_REFUSED",
                 outcome=refusal.code,
-                subject_child_id=attempt.child.id if attempt.child else None,
+                subject_child_id=child.id if child else None,
                 detail={
-                    "id": attempt.child_id,
+                    "id": attempt.child_id if child else None,
                     "purpose": purpose if purpose in EMERGENCY_PURPOSES else None,
-                    "reason": reason[:2000],
+                    "reason": _storable(reason),
                     "why": refusal.message,
                     "field": refusal.field,
                 },
@@ -173,6 +184,10 @@ async def _break_glass(
             raise BadInput(
                 "this child is not shielded: nothing is withheld, open the record", field="childId"
             )
+        # The person's row first: two requests at once are decided one after the other,
+        # each seeing the other's grant (a code of the previous step and one of this
+        # step are both good for a few seconds).
+        account = await queries.step_up_account(conn, user_id)
         until = await queries.open_grant(conn, user_id, child.id)
         if until is not None:
             raise BadInput(
@@ -181,13 +196,11 @@ async def _break_glass(
                 " when it ends",
                 field="childId",
             )
-        made, unreviewed = await queries.grants_in_last_day(conn, user_id)
-        if made >= GRANTS_PER_DAY and unreviewed:
+        if await queries.locked_out(conn, user_id, GRANTS_PER_DAY):
             raise Forbidden(
-                f"you have used emergency access {made} times in 24 hours: it is locked for"
-                " you until your ContactPoint team has reviewed those grants"
+                f"you have used emergency access {GRANTS_PER_DAY} times within 24 hours: it is"
+                " locked for you until your ContactPoint team has reviewed those grants"
             )
-        account = await queries.step_up_account(conn, user_id)
         now = datetime.now(UTC)
         step = None
         if account.locked_until is None or account.locked_until <= now:
@@ -248,6 +261,10 @@ async def _tell_team(conn: AsyncConnection, user_id: uuid.UUID, created: GrantRo
     """The responsible management team, at once: who, which child, purpose and reason."""
     me = await profile(conn, user_id)
     team = await inbox.management_team(conn, created.authority_id, except_user=user_id)
+    if not team:
+        # Nobody in the team can be told (none active, trained and vetted): the national
+        # administrators are, so no grant goes unseen.
+        team = await queries.administrators(conn, except_user=user_id)
     await inbox.send(
         conn,
         team,
@@ -348,10 +365,7 @@ async def emergency_report(
     caller = ctx.require_caller()
     require_audit_reader(caller)
     now = datetime.now(UTC)
-    end = until or now + timedelta(seconds=1)
-    start = since or end - timedelta(days=30)
-    if start >= end:
-        raise BadInput("since must be before until", field="since")
+    start, end = report_range(since, until)
     everything = audits_everything(caller)
     authority_id = None if everything else caller.organisation_id
     hides_child = not caller.has(Role.ADMINISTRATOR) and everything

@@ -22,7 +22,7 @@ from backend.db.queries.notifications import NotificationRow
 from backend.db.records import InvolvementRecord
 from backend.domain.ids import record_id
 from backend.errors import BadInput, Forbidden, NotFound, Unauthenticated
-from backend.policy.caller import Caller
+from backend.policy.caller import Caller, Role
 from backend.policy.decide import ChildFacts, decide, require_child_access
 from backend.policy.fields import Reason
 from backend.web.context import RequestContext
@@ -85,7 +85,7 @@ def view(caller: Caller, row: NotificationRow) -> NotificationView:
     if row.kind in (CHILD_MERGED, CHILD_UNMERGED):
         return _merge_view(row)
     if row.kind == EMERGENCY_ACCESS_GRANTED:
-        return _emergency_view(row)
+        return _emergency_view(caller, row)
     return _contact_request_view(row)
 
 
@@ -97,10 +97,28 @@ _PURPOSES = {
 }
 
 
-def _emergency_view(row: NotificationRow) -> NotificationView:
+def _emergency_view(caller: Caller, row: NotificationRow) -> NotificationView:
     """The glass was broken on a shielded child: sent only to that child's management
-    team, who see the record in full; it says who, which child, the purpose and reason."""
+    team (or, if none can be told, the administrators), who see the record in full; it
+    says who, which child, the purpose and reason. Read by someone no longer in that team
+    (a role removed, the child moved), it says only that it happened: the reason may
+    say where the child is."""
     payload = row.payload
+    if not (caller.has(Role.ADMINISTRATOR) or caller.manages(row.responsible_authority_id)):
+        return NotificationView(
+            id=row.id,
+            kind=row.kind,
+            child_id=row.child_contact_point_id,
+            child_name=row.child_name,
+            organisation_name=None,
+            practitioner_name=None,
+            service_type_label=None,
+            message=f"Emergency access was used on {row.child_name}'s record, which you no"
+            " longer manage.",
+            created_at=row.created_at,
+            read_at=row.read_at,
+            withheld={"organisationName": Reason.ROLE, "practitionerName": Reason.ROLE},
+        )
     practitioner = str(payload.get("practitionerName", ""))
     organisation = str(payload.get("organisationName", ""))
     purpose = _PURPOSES.get(str(payload.get("purpose", "")), "other")

@@ -7,7 +7,7 @@ one whatever the number of involvements (SPEC section 12).
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -67,7 +67,7 @@ SELECT c.id, c.contact_point_id, c.given_names, c.family_name, c.other_names,
        (SELECT json_build_object('id', g.id, 'purpose', g.purpose,
                                  'granted_at', g.granted_at, 'expires_at', g.expires_at)
           FROM emergency_access g
-         WHERE g.child_id = c.id AND g.user_id = $2::uuid AND g.expires_at > now()
+         WHERE g.child_id = c.id AND g.user_id = $2::uuid AND g.expires_at > $3::timestamptz
          ORDER BY g.expires_at DESC LIMIT 1) AS emergency
   FROM child c
   JOIN organisation ra ON ra.id = c.responsible_authority_id
@@ -170,5 +170,6 @@ async def fetch_children(
     none); with `viewer`, each with that person's open emergency grant on it, if any."""
     if not ids:
         return {}
-    rows = await (await driver(conn)).fetch(CHILD_VIEW_SQL, list(ids), viewer)
+    # The window is judged by this server's clock, not a replica's (which may drift).
+    rows = await (await driver(conn)).fetch(CHILD_VIEW_SQL, list(ids), viewer, datetime.now(UTC))
     return {row["contact_point_id"]: _record(row) for row in rows}

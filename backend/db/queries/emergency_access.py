@@ -119,19 +119,34 @@ async def open_grant(conn: AsyncConnection, user_id: uuid.UUID, child_id: int) -
     return value if isinstance(value, datetime) else None
 
 
-async def grants_in_last_day(conn: AsyncConnection, user_id: uuid.UUID) -> tuple[int, int]:
-    """(grants this person opened in the last 24 hours, how many of those are unreviewed)."""
-    row = (
+async def locked_out(conn: AsyncConnection, user_id: uuid.UUID, per_day: int) -> bool:
+    """Whether this person opened `per_day` grants within 24 hours of one still unreviewed:
+    the route stays locked for them, however long ago, until the team has reviewed it."""
+    value = (
         await conn.execute(
             text(
-                "SELECT count(*) AS made, count(*) FILTER (WHERE reviewed_at IS NULL) AS open"
-                " FROM emergency_access"
-                " WHERE user_id = :u AND granted_at > now() - interval '24 hours'"
+                "SELECT EXISTS (SELECT 1 FROM emergency_access g"
+                " WHERE g.user_id = :u AND g.reviewed_at IS NULL"
+                "   AND (SELECT count(*) FROM emergency_access h"
+                "         WHERE h.user_id = :u"
+                "           AND h.granted_at > g.granted_at - interval '24 hours'"
+                "           AND h.granted_at < g.granted_at + interval '24 hours') >= :n)"
             ),
-            {"u": user_id},
+            {"u": user_id, "n": per_day},
         )
-    ).one()
-    return int(row.made), int(row.open)
+    ).scalar()
+    return bool(value)
+
+
+async def administrators(conn: AsyncConnection, *, except_user: uuid.UUID) -> list[uuid.UUID]:
+    rows = await conn.execute(
+        text(
+            "SELECT u.id FROM user_account u JOIN user_role r ON r.user_id = u.id"
+            " WHERE r.role = 'ADMINISTRATOR' AND u.id <> :me AND u.status = 'ACTIVE'"
+        ),
+        {"me": except_user},
+    )
+    return [row[0] for row in rows]
 
 
 async def insert_grant(

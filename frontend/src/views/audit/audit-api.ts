@@ -79,6 +79,21 @@ export const AUDIT_REPORTS = graphql(`
       name
       count
     }
+    emergencyAccessReport(since: $since, until: $until) {
+      id
+      childId
+      childName
+      authorityName
+      holderName
+      holderEmail
+      purpose
+      reason
+      grantedAt
+      overdue
+      outcome
+      reviewedBy
+      reviewNote
+    }
   }
 `)
 
@@ -86,4 +101,5 @@ export type AuditEvent = ResultOf<typeof AUDIT_EVENTS>['auditEvents']['events'][
 export type AuditReports = ResultOf<typeof AUDIT_REPORTS>
 export type ViewerCount = AuditReports['heaviestViewers'][number]
 export type OutOfHoursDay = AuditReports['outOfHoursActivity'][number]
+export type EmergencyFinding = AuditReports['emergencyAccessReport'][number]
 export type ActivityDay = AuditReports['auditActivity'][number]

@@ -1,16 +1,24 @@
 /**
  * The audit reports (/audit/reports) over a chosen period, by default the last 30 days:
  * activity over time, heaviest viewers, views of shielded records, views outside the
- * viewer's own area and out-of-hours activity (SPEC section 6). Each name links to the
+ * viewer's own area, out-of-hours activity (SPEC section 6) and the emergency access
+ * findings (grants found not justified, grants unreviewed past 3 working days). Each name links to the
  * audit log filtered to that person and period, where the detail is.
  */
 import { request } from '../../api'
 import { html, requireElement, type SafeHtml } from '../../dom'
-import { longDate, textField, type Problems } from '../../forms'
+import { longDate, longDateTime, textField, words, type Problems } from '../../forms'
 import type { View } from '../../router'
 import { requirePerson } from '../../session'
 import { loading, openFrame, scrollingTable, showBody, showFailure, showProblems, submitToQuery, withQuery, type Frame } from '../admin/page'
-import { AUDIT_REPORTS, AUDIT_ROLES, type AuditReports, type OutOfHoursDay, type ViewerCount } from './audit-api'
+import {
+  AUDIT_REPORTS,
+  AUDIT_ROLES,
+  type AuditReports,
+  type EmergencyFinding,
+  type OutOfHoursDay,
+  type ViewerCount,
+} from './audit-api'
 import { activityChart, activityPoints } from './chart'
 import { eventsTable } from './events-table'
 import { addDays, apiRange, daysFrom, londonToday, periodProblems, type Period } from './period'
@@ -54,6 +62,7 @@ function contents(): SafeHtml {
         <li><a class="govuk-link" href="#shielded">Views of shielded records</a></li>
         <li><a class="govuk-link" href="#outside-area">Views outside the viewer’s own area</a></li>
         <li><a class="govuk-link" href="#out-of-hours">Out-of-hours activity</a></li>
+        <li><a class="govuk-link" href="#emergency">Emergency access findings</a></li>
       </ul>
     </nav>`
 }
@@ -135,6 +144,42 @@ function outOfHoursTable(rows: readonly OutOfHoursDay[]): SafeHtml {
   )
 }
 
+/** The child and the reason are withheld from auditors (they see no child data). */
+function emergencyTable(rows: readonly EmergencyFinding[]): SafeHtml {
+  if (rows.length === 0) return empty('No emergency access was found not justified, and none is overdue for review.')
+  const caption = 'Emergency access findings'
+  return scrollingTable(
+    caption,
+    html`
+      <table class="govuk-table">
+        <caption class="govuk-table__caption govuk-table__caption--s">${caption}</caption>
+        <thead class="govuk-table__head">
+          <tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">Finding</th>
+            <th scope="col" class="govuk-table__header">Opened by</th>
+            <th scope="col" class="govuk-table__header">Record</th>
+            <th scope="col" class="govuk-table__header">Opened</th>
+            <th scope="col" class="govuk-table__header">Purpose and reason</th>
+            <th scope="col" class="govuk-table__header">Review</th>
+          </tr>
+        </thead>
+        <tbody class="govuk-table__body">
+          ${rows.map(
+            (row) => html`
+              <tr class="govuk-table__row">
+                <td class="govuk-table__cell">${row.outcome === 'NOT_JUSTIFIED' ? 'Not justified' : 'Not reviewed within 3 working days'}</td>
+                <td class="govuk-table__cell">${row.holderName}<br><span class="govuk-body-s">${row.holderEmail}</span></td>
+                <td class="govuk-table__cell">${row.childId ? html`${row.childName ?? ''} (${row.childId})` : html`A shielded record of ${row.authorityName}`}</td>
+                <td class="govuk-table__cell">${longDateTime(row.grantedAt)}</td>
+                <td class="govuk-table__cell">${words(row.purpose)}${row.reason ? html`<br>${row.reason}` : ''}</td>
+                <td class="govuk-table__cell">${row.reviewedBy ? html`${row.reviewedBy}${row.reviewNote ? html`: ${row.reviewNote}` : ''}` : 'Waiting'}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`,
+  )
+}
+
 /** Which children are shielded is known to each child's team and to administrators only: others see the views without the child. */
 function shieldedSection(data: AuditReports, period: Period, linkChildren: boolean): SafeHtml {
   const shielded = data.shieldedViews
@@ -156,7 +201,8 @@ function reports(data: AuditReports, period: Period, linkChildren: boolean): Saf
       shieldedSection(data, period, linkChildren),
     )}
     ${section('outside-area', 'Views outside the viewer’s own area', 'People who opened records of children held by an authority other than their own.', viewersTable(data.outsideAreaViewers, 'Views outside the viewer’s own area', period))}
-    ${section('out-of-hours', 'Out-of-hours activity', 'Record views and searches before 8am, after 6pm or at weekends (UK time).', outOfHoursTable(data.outOfHoursActivity))}`
+    ${section('out-of-hours', 'Out-of-hours activity', 'Record views and searches before 8am, after 6pm or at weekends (UK time).', outOfHoursTable(data.outOfHoursActivity))}
+    ${section('emergency', 'Emergency access findings', 'Emergency (break-glass) access to shielded records found not justified in this period, and any still unreviewed 3 working days after it was opened.', emergencyTable(data.emergencyAccessReport))}`
 }
 
 function show(frame: Frame, period: Period, problems: Problems, below: SafeHtml): void {
