@@ -82,8 +82,9 @@ function empty(text: string): SafeHtml {
 
 function viewersTable(rows: readonly ViewerCount[], caption: string, period: Period): SafeHtml {
   if (rows.length === 0) return empty('Nobody in this period.')
+  // The region is named apart from its section's heading: two landmarks, two names.
   return scrollingTable(
-    caption,
+    `Table: ${caption}`,
     html`
       <table class="govuk-table">
         <caption class="govuk-table__caption govuk-table__caption--s">${caption}</caption>
@@ -115,7 +116,7 @@ function outOfHoursTable(rows: readonly OutOfHoursDay[]): SafeHtml {
   if (rows.length === 0) return empty('No record views or searches out of hours in this period.')
   const caption = 'Out-of-hours views and searches, by person and day'
   return scrollingTable(
-    caption,
+    `Table: ${caption}`,
     html`
       <table class="govuk-table">
         <caption class="govuk-table__caption govuk-table__caption--s">${caption}</caption>
@@ -149,7 +150,7 @@ function emergencyTable(rows: readonly EmergencyFinding[]): SafeHtml {
   if (rows.length === 0) return empty('No emergency access was found not justified, and none is overdue for review.')
   const caption = 'Emergency access findings'
   return scrollingTable(
-    caption,
+    `Table: ${caption}`,
     html`
       <table class="govuk-table">
         <caption class="govuk-table__caption govuk-table__caption--s">${caption}</caption>
@@ -186,7 +187,7 @@ function shieldedSection(data: AuditReports, period: Period, linkChildren: boole
   const allShielded = auditLink({ shieldedViewsOnly: 'yes', since: period.since, until: period.until })
   return shielded.events.length === 0
     ? empty('No shielded records were viewed in this period.')
-    : html`${eventsTable(shielded.events, { caption: 'Views of shielded records', linkChildren })}
+    : html`${eventsTable(shielded.events, { caption: 'Views of shielded records, newest first', linkChildren })}
       ${shielded.nextCursor !== null && html`<p class="govuk-body"><a class="govuk-link" href="${allShielded}">See all views of shielded records in this period</a></p>`}`
 }
 
