@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # (0: on the birthday itself, keeping no one's record past 18 by default). At most 84
     # months: leaving-care duties, the longest reason to keep one, end at 25.
     retention_grace_months: int = Field(default=0, ge=0, le=84)
+    # Record views of the app's shape answered from a compiled plan instead of graphql-core's
+    # executor (backend/schema/compiled.py); false sends every document the general way.
+    compiled_documents: bool = True
     # Minutes an emergency ("break-glass") grant keeps a shielded record open: at most 4
     # hours (backend/policy/emergency.py).
     emergency_access_minutes: int = Field(default=60, ge=1, le=240)

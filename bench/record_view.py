@@ -66,11 +66,17 @@ def main() -> None:
         default="8,32",
         help="also measure views/s with this many clients at once (comma-separated)",
     )
+    parser.add_argument(
+        "--general",
+        action="store_true",
+        help="answer every view with graphql-core's executor, not the compiled plan",
+    )
     args = parser.parse_args()
+    settings = {"CONTACTPOINT_COMPILED_DOCUMENTS": "false"} if args.general else {}
 
     with demo_server(
         args.children, seed=11, label="view", keep=args.keep, reuse=args.reuse,
-        workers=args.workers,
+        workers=args.workers, settings=settings,
     ) as server:  # fmt: skip
         print(f"loaded {args.children:,} children in {server.load_seconds:.1f} s")
         me, url, http = server.credentials, server.url, server.http
@@ -117,12 +123,13 @@ def main() -> None:
             )
             used = cpu_seconds(server.pid) - cpu_start
             at_once.append((clients, seconds, lat, used))
-        policy = profile_policy_share(url, me, ids)
+        policy = profile_policy_share(url, me, ids, general=args.general)
 
     latencies.sort()
     pct = lambda p: latencies[int(p / 100 * (len(latencies) - 1))] * 1000  # noqa: E731
+    executor = "general executor" if args.general else "compiled plan"
     print(
-        f"record view over HTTP, one client, {args.views:,} views,"
+        f"record view over HTTP ({executor}), one client, {args.views:,} views,"
         f" {involvements} involvements on average"
     )
     print(
@@ -146,14 +153,18 @@ def main() -> None:
     print(policy)
 
 
-def profile_policy_share(url: str, me: dict[str, str], ids: list[str]) -> str:
+def profile_policy_share(
+    url: str, me: dict[str, str], ids: list[str], *, general: bool = False
+) -> str:
     """cProfile the same views in-process; report the policy's share of the request."""
     from asgi_lifespan import LifespanManager
 
+    from backend.settings import Settings
     from backend.web.app import create_app
 
     async def run(profiler: cProfile.Profile) -> None:
-        app = create_app(database_url=url)
+        settings = Settings(database_url=url, compiled_documents=not general)
+        app = create_app(database_url=url, settings=settings)
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:

@@ -541,7 +541,13 @@ def demo_database(
 
 @contextmanager
 def demo_server(
-    children: int, seed: int, label: str, keep: bool, reuse: str | None = None, workers: int = 1
+    children: int,
+    seed: int,
+    label: str,
+    keep: bool,
+    reuse: str | None = None,
+    workers: int = 1,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[DemoServer]:
     """The app serving a `demo_database`, one Leeds practitioner signed in. One worker by
     default, so that the server's CPU is its one process's."""
@@ -550,7 +556,7 @@ def demo_server(
         port = free_port()
         server = subprocess.Popen(
             [BIN / "contactpoint", "serve", "--port", str(port), "--workers", str(workers)],
-            env=db.env(CONTACTPOINT_SEARCH_RATE_PER_MINUTE=SEARCH_RATE),
+            env=db.env(CONTACTPOINT_SEARCH_RATE_PER_MINUTE=SEARCH_RATE, **(settings or {})),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

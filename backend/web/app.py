@@ -19,6 +19,7 @@ from backend.db.engine import create_engine
 from backend.db.listener import NotificationListener
 from backend.db.replicas import ReplicaSet
 from backend.paths import FRONTEND_DIST
+from backend.schema import compiled
 from backend.schema.build import schema
 from backend.settings import Settings, get_settings
 from backend.web.graphql import graphql_app
@@ -40,6 +41,7 @@ def create_app(
 ) -> Starlette:
     """The app. Without a database URL (here or in DATABASE_URL) it runs an embedded server."""
     settings = settings or get_settings()
+    compiled.ENABLED = settings.compiled_documents
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
