@@ -6,12 +6,16 @@ import json
 import time
 
 import pyotp
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.settings import Settings
 from tests.clients import People, error_of
 from tests.emergency.test_breaking_the_glass import INBOX, REASON, REQUEST, _break_glass, _count
 from tests.emergency.test_review import REPORT
+from tests.web.test_notifications import _involve
 from tests.world import World
 
 DUTY = "duty.worker@test.example"
@@ -136,3 +140,21 @@ async def test_report_dates_out_of_range_or_without_an_offset_are_clear_errors(
     assert error_of(far) == ("BAD_USER_INPUT", "until")
     naive = await people.ask("manager", query, s="2026-01-01T00:00:00")
     assert "errors" not in naive
+
+
+async def test_during_the_grant_the_duty_worker_is_told_nothing_of_the_shielded_child(
+    people: People, duty: World
+) -> None:
+    await _break_glass(people, duty)
+    await _involve(people, "duty worker", duty.shielded_child)
+    await _involve(people, "other practitioner", duty.shielded_child)
+    body = await people.ask("duty worker", INBOX)
+    assert body["data"]["notifications"] == []
+    told = await people.ask("manager", INBOX)
+    assert "INVOLVEMENT_RECORDED" in {n["kind"] for n in told["data"]["notifications"]}
+
+
+def test_a_grant_lasts_at_most_four_hours() -> None:
+    assert Settings(emergency_access_minutes=240).emergency_access_minutes == 240
+    with pytest.raises(ValidationError):
+        Settings(emergency_access_minutes=241)
