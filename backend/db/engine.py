@@ -21,7 +21,7 @@ def create_engine(
     *,
     pool_size: int = 10,
     as_app_role: bool = True,
-    connect_timeout: float | None = None,
+    connect_timeout: float = 10.0,
 ) -> AsyncEngine:
     server_settings = {
         "application_name": "contactpoint",
@@ -38,8 +38,9 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
-        connect_args={"server_settings": server_settings}
-        | ({"timeout": connect_timeout} if connect_timeout is not None else {}),
+        # asyncpg waits 60 s for a server that does not answer (a dropped route, a host
+        # that is down): a request would hang that long instead of saying "try again".
+        connect_args={"server_settings": server_settings, "timeout": connect_timeout},
     )
     event.listen(engine.sync_engine.pool, "checkout", _refuse_closed)
     return engine

@@ -4,6 +4,7 @@ a failover or a terminated backend gets a clear "try again" instead of an intern
 
 import asyncpg
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # What asyncpg raises when the server ended the session (pg_terminate_backend, a restart:
 # AdminShutdown, CrashShutdown) or the socket is gone.
@@ -16,7 +17,12 @@ _LOST = (
     # A connection handed out in the instant between the server ending its session and
     # asyncpg reading that it has: its protocol is mid-way through the goodbye.
     asyncpg.exceptions.InternalClientError,
-    ConnectionError,
+    # The socket itself: refused, reset, timed out, or a Unix socket whose file is gone
+    # while the server restarts (FileNotFoundError), all OSErrors.
+    OSError,
+    # No pooled connection came free in time: the database is as unreachable to this
+    # request as if it were down, and the answer is the same "try again".
+    PoolTimeout,
 )
 
 

@@ -87,7 +87,13 @@ def create_app(
             # Every method reaches GraphQLRequests, which answers anything but a POST.
             Route(
                 "/graphql",
-                GraphQLRequests(gql, limit=settings.request_body_limit),
+                GraphQLRequests(
+                    gql,
+                    limit=settings.request_body_limit,
+                    # The engine's pool holds 2 x db_pool_size connections (overflow
+                    # included); two stay free for the background counting and health.
+                    in_flight=settings.db_pool_size - 1,
+                ),
                 methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
             ),
             WebSocketRoute("/graphql", gql),

@@ -1,10 +1,17 @@
 """The HTTP requests the GraphQL endpoint accepts, checked before a connection is taken."""
 
+import asyncio
 import json
+import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.db.faults import connection_lost
+from backend.errors import describe_unexpected
+from backend.schema.errors import UNAVAILABLE
 from backend.web.media_types import as_graphql_response, wants_graphql_response
+
+log = logging.getLogger("contactpoint.errors")
 
 
 def _refusal(status: int, message: str, code: str = "BAD_USER_INPUT") -> tuple[int, bytes]:
@@ -29,11 +36,23 @@ class GraphQLRequests:
     - a body no larger than `limit` bytes (413 past it), and JSON the server can read:
       invalid UTF-8, a number of thousands of digits or arrays nested thousands deep are
       refused with a 400 here rather than failing inside the parser.
+
+    Then, at most `in_flight` requests run at once in this process; the rest wait their
+    turn. A request holds its own pooled connection from the session check to its answer
+    and may take one more for a transaction (a search's audit, a change), so a pool of
+    2 x `in_flight` + 2 connections can never have every holder waiting for a second one:
+    without this, 25 requests at once on 20 connections each waited for the pool's 30 s
+    timeout (bench/load.py).
+
+    Last, an answer is always GraphQL JSON: an exception that escapes the GraphQL layer
+    (the database unreachable before a context exists, a bug) is answered with a shaped
+    error and the request id, never Starlette's plain-text 500.
     """
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int, in_flight: int) -> None:
         self.app = app
         self.limit = limit
+        self.admission = asyncio.Semaphore(in_flight)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,7 +83,40 @@ class GraphQLRequests:
         accept = headers.get(b"accept", b"").decode("latin-1")
         if wants_graphql_response(accept):
             send = as_graphql_response(send)
-        await self.app(scope, _replay(body, receive), send)
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            async with self.admission:
+                await self.app(scope, _replay(body, receive), tracked)
+        except Exception as failed:
+            if started:
+                raise  # too late to answer: uvicorn closes the connection
+            request_id = scope.get("state", {}).get("request_id", "unknown")
+            await _answer(send, _last_resort(failed, request_id))
+
+
+def _last_resort(failed: Exception, request_id: str) -> tuple[int, bytes]:
+    if connection_lost(failed):
+        log.warning(
+            "request %s could not reach the database: %s", request_id, describe_unexpected(failed)
+        )
+        return _refusal(503, UNAVAILABLE, "UNAVAILABLE")
+    log.error("unexpected error in request %s: %s", request_id, describe_unexpected(failed))
+    message = f"Something went wrong on our side. Quote request {request_id} to the service desk."
+    body = {
+        "errors": [
+            {
+                "message": message,
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            }
+        ]
+    }
+    return 500, json.dumps(body, separators=(",", ":")).encode()
 
 
 async def _read(receive: Receive, limit: int) -> bytes | None:
