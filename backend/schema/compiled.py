@@ -74,23 +74,28 @@ class Plan:
     requested: tuple[str, ...]
     render: Render
 
+    def child_id(self, variables: dict[str, Any] | None) -> str | None:
+        """The ContactPoint ID these variables ask for, or None when the general executor
+        must answer: a variable missing or not an ID."""
+        if self.id_variable is None:
+            return self.id_literal or ""
+        value = (variables or {}).get(self.id_variable)
+        # What GraphQL's ID accepts as a variable; anything else is the general path's
+        # error to give.
+        if type(value) is str:
+            return value
+        if type(value) is int:
+            return str(value)
+        return None
+
     async def run(
         self, context: RequestContext, variables: dict[str, Any] | None
     ) -> ExecutionResult | None:
         """The answer, or None (before anything has run) when the general executor must
         give it: a variable missing or not an ID."""
-        if self.id_variable is not None:
-            value = (variables or {}).get(self.id_variable)
-            # What GraphQL's ID accepts as a variable; anything else is the general
-            # path's error to give.
-            if type(value) is str:
-                child_id = value
-            elif type(value) is int:
-                child_id = str(value)
-            else:
-                return None
-        else:
-            child_id = self.id_literal or ""
+        child_id = self.child_id(variables)
+        if child_id is None:
+            return None
         errors: list[GraphQLError] = []
         try:
             child = await view_child(context, child_id, self.requested)

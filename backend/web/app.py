@@ -93,6 +93,7 @@ def create_app(
                     # The engine's pool holds 2 x db_pool_size connections (overflow
                     # included); two stay free for the background counting and health.
                     in_flight=settings.db_pool_size - 1,
+                    compiled=gql.answer_compiled,
                 ),
                 methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
             ),

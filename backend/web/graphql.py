@@ -3,6 +3,7 @@
 from typing import Any
 
 from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -101,6 +102,40 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
             request, request_adapter, sub_response, context, root_value, request_data
         )
 
+    async def answer_compiled(self, scope: Scope, receive: Receive, send: Send, body: Any) -> bool:
+        """Answer a record view from its compiled plan, without Strawberry's HTTP view
+        (request adapter, body parsing, operation dispatch): the same context, result
+        shaping and encoding as the general path, so the same bytes. False, before
+        anything has run, for any request the general path must answer."""
+        if not compiled.ENABLED or type(body) is not dict:
+            return False
+        query, operation_name = body.get("query"), body.get("operationName")
+        variables = body.get("variables")
+        if type(query) is not str or not isinstance(operation_name, str | None):
+            return False
+        if not isinstance(variables, dict | None) or body.get("extensions") is not None:
+            return False
+        accept = _header(scope, b"accept")
+        if b"multipart/mixed" in accept or b"text/event-stream" in accept:
+            return False  # a streaming transport: Strawberry's to negotiate
+        plan = compiled.plan_for(query, operation_name)
+        if plan is None or plan.child_id(variables) is None:
+            return False
+        request = Request(scope, receive)
+        sub_response = await self.get_sub_response(request)
+        try:
+            context = await self.get_context(request, sub_response)
+            result = await plan.run(context, variables)
+        finally:
+            made: RequestContext | None = scope.get(_CONTEXT_KEY)
+            if made is not None:
+                await made.close()
+        if result is None:  # cannot happen: child_id said the plan takes these variables
+            raise RuntimeError("a compiled plan refused variables it had accepted")
+        answer = self.create_response(await self.process_result(request, result), sub_response)
+        await answer(scope, receive, send)
+        return True
+
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
@@ -109,6 +144,13 @@ class ContactPointGraphQL(GraphQL[RequestContext, None]):
             request_id = request.scope.get("state", {}).get("request_id", "unknown")
             result.errors = [shape(error, request_id) for error in result.errors]
         return default_process_result(result)
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value).lower()
+    return b""
 
 
 def graphql_app(schema: Any) -> ContactPointGraphQL:

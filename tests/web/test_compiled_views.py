@@ -197,7 +197,13 @@ async def _compare_all(
             general_event = await _last_event(engine)
             assert fast.status_code == general.status_code, (who, child, document)
             assert fast.content == general.content, (who, child, document)
+            assert _headers(fast) == _headers(general), (who, child, document)
             assert fast_event == general_event, (who, child, document)
+
+
+def _headers(response: httpx.Response) -> list[tuple[str, str]]:
+    """Every header but the request's own id."""
+    return [(k, v) for k, v in response.headers.multi_items() if k != "x-request-id"]
 
 
 async def test_documents_the_plan_does_not_cover_go_to_the_general_executor() -> None:
