@@ -8,7 +8,7 @@ is written ("no audit, no data").
 from collections.abc import Sequence
 
 from backend.audit.writer import AuditEntry, record
-from backend.db.queries.child_view import fetch_children
+from backend.db.queries.child_view import fetch_child
 from backend.db.queries.merges import merged_into
 from backend.domain.identifiers import normalise_contact_point_id
 from backend.errors import BadInput, NotFound
@@ -28,9 +28,7 @@ async def view_child(ctx: RequestContext, child_id: str, requested: Sequence[str
     # The request's one autocommit connection: each statement commits by itself, and the
     # audit event is committed before the data leaves (see RequestContext.connection).
     conn = await ctx.connection()
-    found = (await ctx.read(lambda replica: fetch_children(replica, [cp_id], caller.user_id))).get(
-        cp_id
-    )
+    found = await ctx.read(lambda replica: fetch_child(replica, cp_id, caller.user_id))
     if found is not None and found.status == "MERGED":
         keep = await merged_into(conn, cp_id)
         await record(

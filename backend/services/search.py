@@ -19,7 +19,7 @@ from backend.db.queries.child_search import (
     preflight,
     search_children,
 )
-from backend.db.queries.child_view import fetch_children
+from backend.db.queries.child_view import fetch_child
 from backend.db.queries.linkage_models import load_model
 from backend.errors import RateLimited
 from backend.linkage.model import DEFAULT_MODEL, Model, Thresholds
@@ -132,9 +132,7 @@ async def _found(
     conn: AsyncConnection, criteria: Criteria, params: SearchParameters | None
 ) -> Found:
     if params is None and criteria.contact_point_id is not None:
-        child = (await fetch_children(conn, [criteria.contact_point_id])).get(
-            criteria.contact_point_id
-        )
+        child = await fetch_child(conn, criteria.contact_point_id)
         if child is None or child.status != "ACTIVE":
             return Found(matches=[], near_best=0)
         return Found(matches=[Match(weight=float("inf"), levels={}, child=child)], near_best=1)

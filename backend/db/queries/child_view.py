@@ -6,7 +6,6 @@ one whatever the number of involvements (SPEC section 12).
 
 import json
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -71,7 +70,7 @@ SELECT c.id, c.contact_point_id, c.given_names, c.family_name, c.other_names,
          ORDER BY g.expires_at DESC LIMIT 1) AS emergency
   FROM child c
   JOIN organisation ra ON ra.id = c.responsible_authority_id
- WHERE c.contact_point_id = ANY($1::text[])
+ WHERE c.contact_point_id = $1::text
 """  # noqa: S608
 
 
@@ -163,13 +162,18 @@ def _record(row: Any) -> ChildRecord:
     )
 
 
-async def fetch_children(
-    conn: AsyncConnection, ids: Sequence[str], viewer: uuid.UUID | None = None
-) -> dict[str, ChildRecord]:
-    """Record views of the children with these ContactPoint IDs, keyed by ID (absent if
-    none); with `viewer`, each with that person's open emergency grant on it, if any."""
-    if not ids:
-        return {}
+async def fetch_child(
+    conn: AsyncConnection, contact_point_id: str, viewer: uuid.UUID | None = None
+) -> ChildRecord | None:
+    """The record view of the child with this ContactPoint ID, if there is one; with
+    `viewer`, with that person's open emergency grant on it, if any.
+
+    One ID, compared by equality: PostgreSQL then keeps one generic plan for the
+    statement. With `= ANY($1::text[])` the generic plan was costed for ten IDs, so every
+    execution was planned afresh (1.4 ms of the database's CPU per record view, against
+    0.2 ms to run it)."""
     # The window is judged by this server's clock, not a replica's (which may drift).
-    rows = await (await driver(conn)).fetch(CHILD_VIEW_SQL, list(ids), viewer, datetime.now(UTC))
-    return {row["contact_point_id"]: _record(row) for row in rows}
+    row = await (await driver(conn)).fetchrow(
+        CHILD_VIEW_SQL, contact_point_id, viewer, datetime.now(UTC)
+    )
+    return None if row is None else _record(row)
