@@ -2,6 +2,8 @@
 a failover or a terminated backend gets a clear "try again" instead of an internal error.
 """
 
+import socket
+
 import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -17,9 +19,14 @@ _LOST = (
     # A connection handed out in the instant between the server ending its session and
     # asyncpg reading that it has: its protocol is mid-way through the goodbye.
     asyncpg.exceptions.InternalClientError,
-    # The socket itself: refused, reset, timed out, or a Unix socket whose file is gone
-    # while the server restarts (FileNotFoundError), all OSErrors.
-    OSError,
+    # The socket itself: refused or reset, a connect timed out, a host name that does not
+    # resolve, or a Unix socket whose file is gone while the server restarts. Not every
+    # OSError: a certificate refused or no file descriptors left is a fault to fix, not
+    # a moment to wait.
+    ConnectionError,
+    FileNotFoundError,
+    TimeoutError,
+    socket.gaierror,
     # No pooled connection came free in time: the database is as unreachable to this
     # request as if it were down, and the answer is the same "try again".
     PoolTimeout,

@@ -28,6 +28,11 @@ NOT_A_POST = _refusal(
 )
 NOT_JSON = _refusal(415, "send GraphQL requests as application/json")
 NOT_VALID_JSON = _refusal(400, "the request body is not valid UTF-8 JSON")
+BUSY = _refusal(
+    503, "ContactPoint is too busy to answer just now. Try again in a moment.", "UNAVAILABLE"
+)
+# How long a request waits for its turn before it is told the service is busy.
+ADMISSION_WAIT_SECONDS = 10.0
 
 
 class GraphQLRequests:
@@ -67,6 +72,23 @@ class GraphQLRequests:
         # Answers a record view from its compiled plan when it can (True), before `app`.
         self.compiled = compiled
 
+    async def _admitted(self) -> bool:
+        """Whether this request got its turn within ADMISSION_WAIT_SECONDS (then it holds
+        a permit to release)."""
+        acquired = False
+
+        async def take() -> None:
+            nonlocal acquired
+            await self.admission.acquire()
+            acquired = True
+
+        try:
+            await asyncio.wait_for(take(), ADMISSION_WAIT_SECONDS)
+        except TimeoutError:
+            # The permit may have come in the same instant as the timeout.
+            return acquired
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -104,12 +126,19 @@ class GraphQLRequests:
             await send(message)
 
         try:
-            async with self.admission:
+            if not await self._admitted():
+                # Overloaded: say so while the caller is still there to read it, rather
+                # than queue without end (and audit views nobody waits for any more).
+                await _answer(tracked, BUSY, [(b"retry-after", b"1")])
+                return
+            try:
                 replay = _replay(body, receive)
                 if self.compiled is None or not await self.compiled(
                     scope, replay, tracked, payload
                 ):
                     await self.app(scope, replay, tracked)
+            finally:
+                self.admission.release()
         except Exception as failed:
             if started:
                 raise  # too late to answer: uvicorn closes the connection

@@ -5,11 +5,13 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
 from starlette.types import Receive, Scope, Send
 
 from backend.settings import Settings
+from backend.web import graphql_requests
 from backend.web.app import create_app
 from backend.web.graphql_requests import GraphQLRequests
 from tests.clients import People
@@ -96,3 +98,27 @@ async def test_a_lost_database_that_escapes_graphql_is_unavailable_not_an_intern
         response = await http.post("/graphql", json={"query": "{ me { email } }"})
     assert response.status_code == 503
     assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["UNAVAILABLE"]
+
+
+async def test_a_request_that_waits_too_long_for_its_turn_is_told_the_service_is_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(graphql_requests, "ADMISSION_WAIT_SECONDS", 0.2)
+    release = asyncio.Event()
+
+    async def slow(scope: Scope, receive: Receive, send: Send) -> None:
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    answering = GraphQLRequests(slow, limit=65_536, in_flight=1)
+    transport = httpx.ASGITransport(app=answering)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        first = asyncio.create_task(http.post("/graphql", json={"query": "{ me { email } }"}))
+        await asyncio.sleep(0.05)
+        second = await http.post("/graphql", json={"query": "{ me { email } }"})
+        release.set()
+        assert (await first).status_code == 200
+    assert second.status_code == 503
+    assert second.headers["retry-after"] == "1"
+    assert [e["extensions"]["code"] for e in second.json()["errors"]] == ["UNAVAILABLE"]
